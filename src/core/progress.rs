@@ -1,0 +1,287 @@
+//! The progress document: everything the app keeps for a learner, as one
+//! versioned JSON document, with its migrations and its merge.
+//!
+//! * `schema_version` says which shape a stored document has. [`decode`]
+//!   migrates any older version forward one step at a time (`migrate_vN`),
+//!   refuses a newer one (it was written by a newer app: never overwrite it),
+//!   and reports malformed JSON or a wrong shape without guessing.
+//! * Every value that can change carries the time it changed (`at`, ms since
+//!   the epoch, given by the caller: core reads no clock), so two tabs that
+//!   saved at the same time merge without losing either side ([`merge`]).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::quiz::{Response, Score};
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A boolean with the time it was last set.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    pub on: bool,
+    pub at: f64,
+}
+
+/// A string value with the time it was last set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stamped {
+    pub value: String,
+    pub at: f64,
+}
+
+/// What the learner did with a page.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LessonState {
+    pub first_opened: Option<f64>,
+    pub last_opened: Option<f64>,
+    pub done: Option<Mark>,
+}
+
+impl LessonState {
+    /// Marked done (and not unmarked since).
+    pub fn is_done(&self) -> bool {
+        self.done.is_some_and(|m| m.on)
+    }
+}
+
+/// One submitted quick test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizAttempt {
+    /// Unique per attempt (time + seed), used to merge tabs.
+    pub id: String,
+    pub started_at: f64,
+    pub finished_at: f64,
+    /// The option-order seed of this attempt.
+    pub seed: u64,
+    pub answers: BTreeMap<String, Response>,
+    pub score: Score,
+}
+
+/// The whole document (schema 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    pub schema_version: u32,
+    #[serde(default)]
+    pub lessons: BTreeMap<String, LessonState>,
+    /// Checked steps: `"<page slug>/<task index>"` for task lists in pages,
+    /// `"checklist:<id>/<item id>"` for checklists shown in lessons.
+    #[serde(default)]
+    pub steps: BTreeMap<String, Mark>,
+    #[serde(default)]
+    pub quiz_attempts: Vec<QuizAttempt>,
+    /// The page the learner last opened (for "continue where you left off").
+    #[serde(default)]
+    pub last_page: Option<Stamped>,
+    /// "light", "dark" or "system".
+    #[serde(default)]
+    pub theme: Option<Stamped>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            schema_version: SCHEMA_VERSION,
+            lessons: BTreeMap::new(),
+            steps: BTreeMap::new(),
+            quiz_attempts: Vec::new(),
+            last_page: None,
+            theme: None,
+        }
+    }
+}
+
+impl Progress {
+    /// Record that a page was opened.
+    pub fn open_page(&mut self, slug: &str, now: f64) {
+        let l = self.lessons.entry(slug.to_string()).or_default();
+        l.first_opened.get_or_insert(now);
+        l.last_opened = Some(now);
+        self.last_page = Some(Stamped { value: slug.to_string(), at: now });
+    }
+
+    /// Mark a page done or not done.
+    pub fn set_done(&mut self, slug: &str, on: bool, now: f64) {
+        self.lessons.entry(slug.to_string()).or_default().done = Some(Mark { on, at: now });
+    }
+
+    /// Whether a page is marked done.
+    pub fn is_done(&self, slug: &str) -> bool {
+        self.lessons.get(slug).is_some_and(LessonState::is_done)
+    }
+
+    /// Check or uncheck a step.
+    pub fn set_step(&mut self, key: &str, on: bool, now: f64) {
+        self.steps.insert(key.to_string(), Mark { on, at: now });
+    }
+
+    /// Whether a step is checked.
+    pub fn step(&self, key: &str) -> bool {
+        self.steps.get(key).is_some_and(|m| m.on)
+    }
+
+    /// Add a quiz attempt (ignored if its id is already there).
+    pub fn add_attempt(&mut self, attempt: QuizAttempt) {
+        if !self.quiz_attempts.iter().any(|a| a.id == attempt.id) {
+            self.quiz_attempts.push(attempt);
+            self.quiz_attempts.sort_by(|a, b| a.finished_at.total_cmp(&b.finished_at));
+        }
+    }
+
+    /// The best attempt (highest score, earliest on ties).
+    pub fn best_attempt(&self) -> Option<&QuizAttempt> {
+        self.quiz_attempts.iter().fold(None, |best: Option<&QuizAttempt>, a| match best {
+            Some(b) if b.score.correct * a.score.total.max(1) >= a.score.correct * b.score.total.max(1) => Some(b),
+            _ => Some(a),
+        })
+    }
+
+    /// Whether any attempt passed.
+    pub fn quiz_passed(&self) -> bool {
+        self.quiz_attempts.iter().any(|a| a.score.passed)
+    }
+
+    /// Set the theme preference.
+    pub fn set_theme(&mut self, theme: &str, now: f64) {
+        self.theme = Some(Stamped { value: theme.to_string(), at: now });
+    }
+
+    /// The document as pretty JSON (exports).
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The document as compact JSON (storage).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Why a stored or imported document could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodeError {
+    /// Not JSON at all (truncated, garbage).
+    Syntax(String),
+    /// JSON, but not a Rollback Lab progress document.
+    Foreign(String),
+    /// Written by a newer version of the app.
+    Future(u32),
+    /// A progress document whose values have the wrong shape.
+    Shape(String),
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Syntax(e) => write!(f, "it is not valid JSON ({e})"),
+            DecodeError::Foreign(e) => write!(f, "it is not a Rollback Lab progress file ({e})"),
+            DecodeError::Future(v) => write!(
+                f,
+                "it was saved by a newer version of Rollback Lab (schema {v}; this version reads up to {SCHEMA_VERSION})"
+            ),
+            DecodeError::Shape(e) => write!(f, "some of its values have the wrong shape ({e})"),
+        }
+    }
+}
+
+/// Read a stored document of any known version, migrating it forward.
+/// Returns the document and the version it was stored as.
+pub fn decode(raw: &str) -> Result<(Progress, u32), DecodeError> {
+    let value: Value = serde_json::from_str(raw).map_err(|e| DecodeError::Syntax(e.to_string()))?;
+    let Value::Object(map) = &value else {
+        return Err(DecodeError::Foreign("the top level is not an object".into()));
+    };
+    let version = match map.get("schema_version") {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) if v <= u64::from(u32::MAX) => v as u32,
+            _ => return Err(DecodeError::Shape("`schema_version` is not a whole number".into())),
+        },
+        Some(_) => return Err(DecodeError::Shape("`schema_version` is not a number".into())),
+        None => return Err(DecodeError::Foreign("it has no `schema_version`".into())),
+    };
+    if version == 0 {
+        return Err(DecodeError::Shape("`schema_version` 0 does not exist".into()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(DecodeError::Future(version));
+    }
+    let migrated = migrate(value, version)?;
+    let progress: Progress = serde_json::from_value(migrated).map_err(|e| DecodeError::Shape(e.to_string()))?;
+    Ok((progress, version))
+}
+
+/// One function per schema step: `MIGRATIONS[i]` turns a version `i + 1`
+/// document into a version `i + 2` one. Its length is `SCHEMA_VERSION - 1`.
+type Migration = fn(Value) -> Result<Value, DecodeError>;
+const MIGRATIONS: &[Migration] = &[];
+
+/// Apply the migrations from `from` up to [`SCHEMA_VERSION`].
+fn migrate(mut value: Value, from: u32) -> Result<Value, DecodeError> {
+    for step in MIGRATIONS.iter().skip(from.saturating_sub(1) as usize) {
+        value = step(value)?;
+    }
+    Ok(value)
+}
+
+/// Merge two versions of the document (two tabs, or an import with "merge"):
+/// nothing either side recorded is lost; for a value both changed, the later
+/// change wins.
+pub fn merge(a: &Progress, b: &Progress) -> Progress {
+    let mut out = a.clone();
+    for (slug, lb) in &b.lessons {
+        let la = out.lessons.entry(slug.clone()).or_default();
+        la.first_opened = min_opt(la.first_opened, lb.first_opened);
+        la.last_opened = max_opt(la.last_opened, lb.last_opened);
+        la.done = later_mark(la.done, lb.done);
+    }
+    for (k, mb) in &b.steps {
+        let merged = later_mark(out.steps.get(k).copied(), Some(*mb));
+        if let Some(m) = merged {
+            out.steps.insert(k.clone(), m);
+        }
+    }
+    for attempt in &b.quiz_attempts {
+        out.add_attempt(attempt.clone());
+    }
+    out.last_page = later_stamped(&out.last_page, &b.last_page);
+    out.theme = later_stamped(&out.theme, &b.theme);
+    out
+}
+
+fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn later_mark(a: Option<Mark>, b: Option<Mark>) -> Option<Mark> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.at > x.at { y } else { x }),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn later_stamped(a: &Option<Stamped>, b: &Option<Stamped>) -> Option<Stamped> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if y.at > x.at { y.clone() } else { x.clone() }),
+        (x, None) => x.clone(),
+        (None, y) => y.clone(),
+    }
+}

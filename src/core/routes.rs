@@ -1,0 +1,165 @@
+//! The route table: every path the app answers, parsed and printed in one
+//! place. The view layer dispatches on [`Route`]; content validation checks
+//! internal links against it; tests check that every route round-trips.
+
+/// A page of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The course map and dashboard.
+    Home,
+    /// A content page (lesson, example, playbook, exercise …) by slug.
+    Page(String),
+    Quiz,
+    CanarySim,
+    MigrationSim,
+    Runbooks,
+    Checklists,
+    Assignments,
+    Review,
+    Progress,
+    Glossary,
+    Search,
+    GameDay,
+    /// Anything else; carries the path for the message.
+    NotFound(String),
+}
+
+/// A fixed (non-content) route: its path, its title, and a one-line
+/// description used on the course map.
+pub struct AppRoute {
+    pub route: Route,
+    pub path: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+}
+
+/// The app's tool pages, in the order the sidebar lists them.
+pub fn app_routes() -> Vec<AppRoute> {
+    vec![
+        AppRoute {
+            route: Route::Quiz,
+            path: "/quiz",
+            title: "Quick test",
+            summary: "Ten questions on the whole topic. Pass with 70 % or more.",
+        },
+        AppRoute {
+            route: Route::CanarySim,
+            path: "/simulators/canary",
+            title: "Canary simulator",
+            summary: "Run a canary release minute by minute: gates, judge, kill switch, rollback.",
+        },
+        AppRoute {
+            route: Route::MigrationSim,
+            path: "/simulators/migration",
+            title: "Migration simulator",
+            summary: "Expand, dual write, backfill, switch reads, contract, and see what a rollback costs.",
+        },
+        AppRoute {
+            route: Route::GameDay,
+            path: "/game-day",
+            title: "Game day",
+            summary: "An unknown incident, a running clock, and the playbook.",
+        },
+        AppRoute {
+            route: Route::Runbooks,
+            path: "/runbooks",
+            title: "Runbook builder",
+            summary: "Write the rollback and rollforward runbook for a real change.",
+        },
+        AppRoute {
+            route: Route::Checklists,
+            path: "/checklists",
+            title: "Pre-deploy checklists",
+            summary: "One checklist per change, with evidence, blockers and a Markdown export.",
+        },
+        AppRoute {
+            route: Route::Assignments,
+            path: "/assignments",
+            title: "Assignments",
+            summary: "Instructors build an assignment link; learners prepare a submission.",
+        },
+        AppRoute {
+            route: Route::Review,
+            path: "/review",
+            title: "Review a submission",
+            summary: "Open a learner's submission beside the model answers and write feedback.",
+        },
+        AppRoute {
+            route: Route::Glossary,
+            path: "/glossary",
+            title: "Glossary",
+            summary: "Canary, kill switch, backfill, burn rate and the other terms of the course.",
+        },
+        AppRoute {
+            route: Route::Search,
+            path: "/search",
+            title: "Search",
+            summary: "Search every page of the course.",
+        },
+        AppRoute {
+            route: Route::Progress,
+            path: "/progress",
+            title: "Your progress",
+            summary: "Export, import or reset what this browser keeps.",
+        },
+    ]
+}
+
+/// The path prefix of content pages.
+pub const PAGE_PREFIX: &str = "/learn/";
+
+/// Parse a path (without base, query or fragment) into a route.
+pub fn parse(path: &str) -> Route {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() || trimmed == "/index.html" {
+        return Route::Home;
+    }
+    if let Some(slug) = trimmed.strip_prefix(PAGE_PREFIX) {
+        if is_valid_slug(slug) {
+            return Route::Page(slug.to_string());
+        }
+        return Route::NotFound(path.to_string());
+    }
+    app_routes()
+        .into_iter()
+        .find(|r| r.path == trimmed)
+        .map(|r| r.route)
+        .unwrap_or_else(|| Route::NotFound(path.to_string()))
+}
+
+/// The path of a route (without base).
+pub fn href(route: &Route) -> String {
+    match route {
+        Route::Home => "/".to_string(),
+        Route::Page(slug) => format!("{PAGE_PREFIX}{slug}"),
+        Route::NotFound(p) => p.clone(),
+        other => app_routes()
+            .into_iter()
+            .find(|r| &r.route == other)
+            .map(|r| r.path.to_string())
+            .unwrap_or_else(|| "/".to_string()),
+    }
+}
+
+/// Slugs: lowercase ASCII letters, digits and single hyphens.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}
+
+/// Split an internal href into (path, query, fragment).
+pub fn split_href(href: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (rest, fragment) = match href.split_once('#') {
+        Some((a, b)) => (a, Some(b)),
+        None => (href, None),
+    };
+    let (path, query) = match rest.split_once('?') {
+        Some((a, b)) => (a, Some(b)),
+        None => (rest, None),
+    };
+    (path, query, fragment)
+}

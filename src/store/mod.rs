@@ -1,0 +1,271 @@
+//! The only code that touches local storage: load, save, migrate, recover,
+//! export/import and tab sync.
+//!
+//! The logic is written against the small [`Backend`] trait so it is tested
+//! natively with [`MemoryBackend`] (which can also fail on demand: disabled
+//! storage, quota exceeded). In the browser, `web::LocalStorage` is the
+//! backend and `web::on_other_tab_save` listens for the `storage` event.
+//!
+//! Nothing is ever lost silently: a document this build cannot read is copied
+//! to a backup key before anything else is written, and when even that copy
+//! fails, saving is suspended until the learner has downloaded the raw data
+//! or chosen to discard it.
+
+use crate::core::progress::{self, DecodeError, Progress};
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+/// The key of the progress document.
+pub const KEY: &str = "rollback-lab:progress";
+/// Prefix of backup keys (followed by the time of the backup).
+pub const BACKUP_PREFIX: &str = "rollback-lab:backup:";
+
+/// A storage failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// Storage is disabled, blocked, or throws on access.
+    Unavailable(String),
+    /// The browser refused the write: storage is full.
+    QuotaExceeded,
+    /// Any other failure.
+    Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Unavailable(e) => write!(f, "this browser does not let the page use local storage ({e})"),
+            StoreError::QuotaExceeded => write!(f, "this browser's storage for the site is full"),
+            StoreError::Other(e) => write!(f, "the browser refused to save ({e})"),
+        }
+    }
+}
+
+/// Key-value storage, as local storage offers it.
+pub trait Backend {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    fn remove(&self, key: &str) -> Result<(), StoreError>;
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// What went wrong at start-up or on save, for the banner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// Storage cannot be used at all: the app works in memory.
+    Unavailable { reason: String },
+    /// The stored document could not be read.
+    Unreadable {
+        error: DecodeError,
+        /// The stored text, kept for download.
+        raw: String,
+        /// Where a copy was saved, if that worked.
+        backup_key: Option<String>,
+    },
+    /// A save failed; the learner's work is still in memory.
+    SaveFailed { error: StoreError },
+    /// Another tab saved data this tab could not read; nothing was merged.
+    SyncFailed { error: DecodeError },
+}
+
+impl Problem {
+    /// A sentence for the banner: what happened, and what the learner can do.
+    pub fn message(&self) -> String {
+        match self {
+            Problem::Unavailable { reason } => format!(
+                "Your progress can't be kept: {reason}. Everything works, but it will be forgotten when you close the tab. \
+                 Allow site data for this page, or export your progress before you leave."
+            ),
+            Problem::Unreadable { error: DecodeError::Future(v), backup_key, .. } => {
+                let kept = match backup_key {
+                    Some(k) => format!(" A copy is kept under `{k}`."),
+                    None => String::new(),
+                };
+                format!(
+                    "Your saved progress was written by a newer version of Rollback Lab (schema {v}), so this version won't \
+                     change it: you start fresh here and it stays untouched.{kept} Reload the page to get the newer version, \
+                     or download the saved data."
+                )
+            }
+            Problem::Unreadable { error, backup_key: Some(k), .. } => format!(
+                "Your saved progress could not be read: {error}. It was kept under `{k}` and you start fresh. \
+                 Download it to keep it or to send it to us."
+            ),
+            Problem::Unreadable { error, backup_key: None, .. } => format!(
+                "Your saved progress could not be read: {error}, and there was no room to keep a copy. Saving is paused \
+                 so nothing is overwritten: download the saved data, then choose \"Discard it and continue\"."
+            ),
+            Problem::SaveFailed { error } => format!(
+                "Your last change could not be saved: {error}. It is still here in this tab. Download your progress \
+                 (or your draft) to keep it, and free some space for this site."
+            ),
+            Problem::SyncFailed { error } => format!(
+                "Another tab saved progress that this tab could not read ({error}). This tab kept its own progress."
+            ),
+        }
+    }
+
+    /// The raw text the learner may want to download.
+    pub fn raw(&self) -> Option<&str> {
+        match self {
+            Problem::Unreadable { raw, .. } => Some(raw),
+            _ => None,
+        }
+    }
+}
+
+/// The result of loading at start-up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub progress: Progress,
+    pub problem: Option<Problem>,
+    /// Whether writes to [`KEY`] are allowed. False while an unreadable
+    /// document has no backup, or when it is from a newer version.
+    pub writable: bool,
+    /// The schema version the document was stored as (if one was read).
+    pub from_version: Option<u32>,
+}
+
+/// Load the progress document, recovering from anything that can go wrong.
+pub fn load(backend: &dyn Backend, now: f64) -> Loaded {
+    let raw = match backend.get(KEY) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => {
+            return Loaded { progress: Progress::default(), problem: None, writable: true, from_version: None };
+        }
+        Err(e) => {
+            return Loaded {
+                progress: Progress::default(),
+                problem: Some(Problem::Unavailable { reason: e.to_string() }),
+                writable: false,
+                from_version: None,
+            };
+        }
+    };
+    match progress::decode(&raw) {
+        Ok((progress, version)) => {
+            if version < progress::SCHEMA_VERSION {
+                // Keep the pre-migration document once, in case a migration is wrong.
+                let _ = backend.set(&format!("{BACKUP_PREFIX}v{version}-{}", now as u64), &raw);
+            }
+            Loaded { progress, problem: None, writable: true, from_version: Some(version) }
+        }
+        Err(error) => {
+            let backup_key = format!("{BACKUP_PREFIX}{}", now as u64);
+            let backup_ok = backend.set(&backup_key, &raw).is_ok();
+            // A newer version's document is never overwritten, even with a backup.
+            let writable = backup_ok && !matches!(error, DecodeError::Future(_));
+            Loaded {
+                progress: Progress::default(),
+                problem: Some(Problem::Unreadable { error, raw, backup_key: backup_ok.then_some(backup_key) }),
+                writable,
+                from_version: None,
+            }
+        }
+    }
+}
+
+/// Save the document.
+pub fn save(backend: &dyn Backend, progress: &Progress) -> Result<(), StoreError> {
+    backend.set(KEY, &progress.to_json())
+}
+
+/// What an import file would do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportCheck {
+    /// A valid document: replace the current progress with it (after asking).
+    Valid { progress: Progress, attempts: usize, lessons_done: usize },
+    /// Not importable; nothing changes.
+    Invalid(String),
+}
+
+/// Check an import file without changing anything.
+pub fn check_import(text: &str) -> ImportCheck {
+    if text.trim().is_empty() {
+        return ImportCheck::Invalid("The file is empty.".into());
+    }
+    match progress::decode(text) {
+        Ok((progress, _)) => {
+            let attempts = progress.quiz_attempts.len();
+            let lessons_done = progress.lessons.values().filter(|l| l.is_done()).count();
+            ImportCheck::Valid { progress, attempts, lessons_done }
+        }
+        Err(e) => ImportCheck::Invalid(format!("This file can't be imported: {e}. Nothing was changed.")),
+    }
+}
+
+/// Another tab saved `raw`: merge it into ours. Returns the merged document
+/// and whether it differs from what the other tab wrote (then we save it
+/// back, so both tabs converge on the union).
+pub fn merge_from_other_tab(ours: &Progress, raw: &str) -> Result<(Progress, bool), DecodeError> {
+    let (theirs, _) = progress::decode(raw)?;
+    let merged = progress::merge(&theirs, ours);
+    let differs = merged != theirs;
+    Ok((merged, differs))
+}
+
+/// Backup keys present, newest last.
+pub fn backups(backend: &dyn Backend) -> Vec<String> {
+    let mut keys: Vec<String> =
+        backend.keys().unwrap_or_default().into_iter().filter(|k| k.starts_with(BACKUP_PREFIX)).collect();
+    keys.sort();
+    keys
+}
+
+/// An in-memory backend, for native tests and as the browser fallback when
+/// local storage cannot be used. It can be told to fail.
+#[derive(Debug, Default)]
+pub struct MemoryBackend {
+    pub items: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    /// Every call fails with `Unavailable`.
+    pub disabled: bool,
+    /// Writes fail with `QuotaExceeded` once the total size would exceed this.
+    pub quota: Option<usize>,
+}
+
+impl MemoryBackend {
+    /// An empty, working backend.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Backend for MemoryBackend {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        if self.disabled {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        Ok(self.items.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        if self.disabled {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        if let Some(q) = self.quota {
+            let items = self.items.borrow();
+            let used: usize = items.iter().filter(|(k, _)| k.as_str() != key).map(|(k, v)| k.len() + v.len()).sum();
+            if used + key.len() + value.len() > q {
+                return Err(StoreError::QuotaExceeded);
+            }
+        }
+        self.items.borrow_mut().insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        if self.disabled {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        self.items.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        if self.disabled {
+            return Err(StoreError::Unavailable("storage is disabled".into()));
+        }
+        Ok(self.items.borrow().keys().cloned().collect())
+    }
+}

@@ -1,0 +1,90 @@
+//! Components that `{{#directive}}` lines in lessons render.
+
+use leptos::prelude::*;
+
+use crate::core::content::ExerciseMeta;
+use crate::ui::state::{app_state, course};
+use crate::ui::util;
+
+/// Render a directive by name (content validation guarantees it is known).
+pub fn render(name: &str, args: &[String]) -> AnyView {
+    match (name, args) {
+        ("checklist", [id]) => view! { <LessonChecklist id=id.clone() /> }.into_any(),
+        _ => view! { <p class="directive-missing">{format!("({name} is not available)")}</p> }.into_any(),
+    }
+}
+
+/// A checklist from `content/checklist/<id>.toml`, checkable in the lesson.
+#[component]
+fn LessonChecklist(id: String) -> impl IntoView {
+    let state = app_state();
+    let Some(def) = course().as_ref().ok().and_then(|c| c.checklists.get(&id)).cloned() else {
+        return view! { <p>"This checklist is missing."</p> }.into_any();
+    };
+    let total = def.items.len();
+    let prefix = format!("checklist:{id}/");
+    let prefix2 = prefix.clone();
+    let done =
+        move || state.progress.with(|p| def.items.iter().filter(|i| p.step(&format!("{prefix2}{}", i.id))).count());
+    let def2 = course().as_ref().ok().and_then(|c| c.checklists.get(&id)).cloned().unwrap_or_else(|| unreachable!());
+    let items = def2
+        .items
+        .iter()
+        .map(|item| {
+            let key = format!("{prefix}{}", item.id);
+            let key2 = key.clone();
+            let input_id = format!("lc-{id}-{}", item.id);
+            let checked = move || state.progress.with(|p| p.step(&key));
+            view! {
+                <li class="task">
+                    <input
+                        type="checkbox"
+                        id=input_id.clone()
+                        prop:checked=checked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            state.update(|p| p.set_step(&key2, on, util::now_ms()));
+                        }
+                    />
+                    <div class="task-body">
+                        <label for=input_id>{item.text.clone()}</label>
+                        {(!item.why.is_empty()).then(|| view! { <p class="muted">{item.why.clone()}</p> })}
+                        {(!item.evidence.is_empty()).then(|| view! { <p class="muted">"Evidence: " {item.evidence.clone()}</p> })}
+                    </div>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="lesson-checklist" aria-labelledby=format!("lc-{id}-title")>
+            <h2 id=format!("lc-{id}-title") class="checklist-title">{def2.title.clone()}</h2>
+            <p class="steps-progress">{move || format!("{} of {total} answered yes", done())}</p>
+            <ul class="task-list">{items}</ul>
+            <p>
+                <a href=util::app_href("/checklists")>"Use this checklist for a real change →"</a>
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The expected output and rubric of an exercise page.
+#[component]
+pub fn ExerciseBox(slug: String, meta: ExerciseMeta) -> impl IntoView {
+    let _ = slug;
+    let rubric = meta.rubric.iter().map(|r| view! { <li>{r.clone()}</li> }).collect::<Vec<_>>();
+    view! {
+        <section class="exercise-box" aria-labelledby="exercise-expected">
+            <h2 id="exercise-expected">"What a complete answer contains"</h2>
+            <p>{meta.expected_output.clone()}</p>
+            <h3>"Rubric"</h3>
+            <ul>{rubric}</ul>
+            {meta.hint.clone().map(|h| view! {
+                <details class="hint">
+                    <summary>"Show a hint"</summary>
+                    <p>{h}</p>
+                </details>
+            })}
+        </section>
+    }
+}

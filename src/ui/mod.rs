@@ -1,0 +1,12 @@
+//! The Leptos view layer (browser only). One folder per feature; views call
+//! core methods through signals and never compute themselves.
+
+pub mod home;
+pub mod lesson;
+pub mod markdown;
+pub mod placeholder;
+pub mod shell;
+pub mod state;
+pub mod util;
+
+pub use shell::App;

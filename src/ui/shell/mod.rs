@@ -1,0 +1,184 @@
+//! The app shell: router, layout (header, sidebar, main), theme, the store
+//! banner, keyboard navigation, and the dispatch from [`Route`] to pages.
+
+mod banner;
+mod nav;
+pub mod theme;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route as RouterRoute, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+
+use crate::core::routes::{self, Route};
+use crate::ui::state::{course, AppState};
+use crate::ui::util::{self, StatusMessage};
+use crate::ui::{home, lesson, placeholder};
+
+pub use nav::Sidebar;
+
+/// The root component.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let state = AppState::init();
+    provide_context(state);
+    let status = StatusMessage(RwSignal::new(String::new()));
+    provide_context(status);
+    theme::apply_theme(state);
+    let base = util::base().to_string();
+    view! {
+        <Router base=base>
+            <Shell />
+        </Router>
+    }
+}
+
+/// The current route, from the location (without base).
+pub fn use_route() -> Memo<Route> {
+    let location = use_location();
+    Memo::new(move |_| routes::parse(&util::strip_base(&location.pathname.get())))
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let route = use_route();
+    let menu_open = RwSignal::new(false);
+    let status = expect_context::<StatusMessage>();
+    keyboard_navigation(route);
+
+    // Close the mobile menu whenever the route changes.
+    Effect::new(move |_| {
+        route.track();
+        menu_open.set(false);
+    });
+
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if let Some(main) = document().get_element_by_id("main") {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = main.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    };
+
+    view! {
+        <a class="skip-link" href="#main" on:click=skip>
+            "Skip to content"
+        </a>
+        <header class="topbar">
+            <button
+                type="button"
+                class="menu-button"
+                aria-controls="sidebar"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|o| *o = !*o)
+            >
+                <span aria-hidden="true">"☰"</span>
+                " Menu"
+            </button>
+            <a class="brand" href=util::app_href("/")>
+                <span class="brand-mark" aria-hidden="true">"↺"</span>
+                " Rollback Lab"
+            </a>
+            <div class="topbar-tools">
+                <theme::ThemeToggle />
+            </div>
+        </header>
+        <banner::StoreBanner />
+        <div class="layout">
+            <Sidebar open=menu_open />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <Dispatch /> }>
+                    <RouterRoute path=path!("/*any") view=Dispatch />
+                </Routes>
+            </main>
+        </div>
+        <div class="toast" role="status" aria-live="polite" aria-atomic="true">
+            {move || status.0.get()}
+        </div>
+    }
+}
+
+/// Picks the page for the current route.
+#[component]
+fn Dispatch() -> impl IntoView {
+    let route = use_route();
+    move || match route.get() {
+        Route::Home => view! { <home::HomePage /> }.into_any(),
+        Route::Page(slug) => view! { <lesson::ContentPage slug=slug /> }.into_any(),
+        Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
+        other => view! { <placeholder::ToolPage route=other /> }.into_any(),
+    }
+}
+
+#[component]
+fn NotFound(path: String) -> impl IntoView {
+    view! {
+        <Title text="Page not found · Rollback Lab" />
+        <article class="page">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at " <code>{path}</code> "."</p>
+            <p>
+                <a href=util::app_href("/")>"Go to the course map"</a>
+            </p>
+        </article>
+    }
+}
+
+/// ← and → move to the previous and next page, unless the learner is typing
+/// or a modifier key is held.
+fn keyboard_navigation(route: Memo<Route>) {
+    let navigate = use_navigate();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        if ev.default_prevented() || ev.alt_key() || ev.ctrl_key() || ev.meta_key() || ev.shift_key() {
+            return;
+        }
+        let key = ev.key();
+        if key != "ArrowLeft" && key != "ArrowRight" {
+            return;
+        }
+        if let Some(target) = ev.target() {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = target.dyn_into::<web_sys::Element>() {
+                let tag = el.tag_name().to_ascii_lowercase();
+                if matches!(tag.as_str(), "input" | "textarea" | "select" | "button")
+                    || el
+                        .closest("[contenteditable],[role=slider],[role=tablist],pre,.table-wrap")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                {
+                    return;
+                }
+            }
+        }
+        let Ok(course) = course() else { return };
+        let target = match route.get_untracked() {
+            Route::Page(slug) => {
+                let Some(i) = course.position(&slug) else { return };
+                if key == "ArrowLeft" {
+                    if i == 0 {
+                        Some("/".to_string())
+                    } else {
+                        course.pages.get(i - 1).map(|p| routes::href(&Route::Page(p.front.slug.clone())))
+                    }
+                } else {
+                    course.pages.get(i + 1).map(|p| routes::href(&Route::Page(p.front.slug.clone())))
+                }
+            }
+            Route::Home if key == "ArrowRight" => {
+                course.pages.first().map(|p| routes::href(&Route::Page(p.front.slug.clone())))
+            }
+            _ => None,
+        };
+        if let Some(path) = target {
+            ev.prevent_default();
+            // The router adds the base path itself.
+            navigate(&path, Default::default());
+        }
+    });
+    on_cleanup(move || handle.remove());
+}

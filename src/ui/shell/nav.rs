@@ -1,0 +1,112 @@
+//! The sidebar: every page by part, then the tools; the current page is
+//! highlighted (`aria-current="page"`) and pages marked done are ticked.
+
+use leptos::prelude::*;
+
+use crate::core::routes::{self, Route};
+use crate::ui::shell::use_route;
+use crate::ui::state::{app_state, course};
+use crate::ui::util;
+
+#[component]
+pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
+    let route = use_route();
+    let state = app_state();
+    let Ok(course) = course() else {
+        return view! { <nav id="sidebar" class="sidebar" aria-label="Course"></nav> }.into_any();
+    };
+    let is_current = move |r: &Route| route.with(|cur| cur == r);
+
+    let parts = course
+        .parts()
+        .into_iter()
+        .map(|(part, pages)| {
+            let links = pages
+                .into_iter()
+                .map(|p| {
+                    let slug = p.front.slug.clone();
+                    let r = Route::Page(slug.clone());
+                    let href = util::app_href(&routes::href(&r));
+                    let r2 = r.clone();
+                    let slug2 = slug.clone();
+                    let done = Memo::new(move |_| state.progress.with(|pr| pr.is_done(&slug2)));
+                    view! {
+                        <li>
+                            <a
+                                href=href
+                                aria-current=move || is_current(&r2).then_some("page")
+                                class:done=done
+                            >
+                                <span class="nav-title">{p.front.title.clone()}</span>
+                                <span class="nav-done" aria-hidden="true">
+                                    {move || if done.get() { "✓" } else { "" }}
+                                </span>
+                                <span class="visually-hidden">{move || if done.get() { " (done)" } else { "" }}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <li class="nav-part">
+                    <span class="nav-part-title">{part}</span>
+                    <ul>{links}</ul>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let tools = routes::app_routes()
+        .into_iter()
+        .filter(|r| r.route != Route::Search)
+        .map(|r| {
+            let href = util::app_href(r.path);
+            let route_value = r.route.clone();
+            view! {
+                <li>
+                    <a href=href aria-current=move || is_current(&route_value).then_some("page")>
+                        <span class="nav-title">{r.title}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+
+    view! {
+        <nav
+            id="sidebar"
+            class="sidebar"
+            class:open=move || open.get()
+            aria-label="Course"
+            on:click=move |ev| {
+                use wasm_bindgen::JsCast;
+                let on_link = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.closest("a").ok().flatten())
+                    .is_some();
+                if on_link {
+                    open.set(false);
+                }
+            }
+        >
+            <ul class="nav-root">
+                <li class="nav-part">
+                    <ul>
+                        <li>
+                            <a href=util::app_href("/") aria-current=move || is_current(&Route::Home).then_some("page")>
+                                <span class="nav-title">"Course map"</span>
+                            </a>
+                        </li>
+                    </ul>
+                </li>
+                {parts}
+                <li class="nav-part">
+                    <span class="nav-part-title">"Tools"</span>
+                    <ul>{tools}</ul>
+                </li>
+            </ul>
+        </nav>
+    }
+    .into_any()
+}

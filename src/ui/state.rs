@@ -1,0 +1,99 @@
+//! The app's shared state: the progress document in a signal, the store
+//! problem shown in the banner, and the one way to change progress
+//! ([`AppState::update`]), which saves through `store`.
+
+use leptos::prelude::*;
+
+use crate::core::content::Course;
+use crate::core::progress::Progress;
+use crate::store::{self, Problem};
+use crate::ui::util;
+
+/// Shared state, provided as context by the shell.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub progress: RwSignal<Progress>,
+    pub problem: RwSignal<Option<Problem>>,
+    /// Whether saves go to storage (false while an unreadable or newer
+    /// document must not be overwritten, or storage is unavailable).
+    pub writable: RwSignal<bool>,
+}
+
+impl AppState {
+    /// Load from storage and start listening to other tabs.
+    pub fn init() -> Self {
+        let backend = store::web::backend();
+        let loaded = store::load(backend.as_ref(), util::now_ms());
+        let problem = loaded.problem.clone().or_else(|| {
+            (!store::web::is_persistent())
+                .then(|| Problem::Unavailable { reason: "local storage is not available".into() })
+        });
+        let state = AppState {
+            progress: RwSignal::new(loaded.progress),
+            problem: RwSignal::new(problem),
+            writable: RwSignal::new(loaded.writable && store::web::is_persistent()),
+        };
+        let handle = store::web::on_other_tab_save(move |raw| state.merge_from_other_tab(&raw));
+        // The listener lives as long as the app.
+        std::mem::forget(handle);
+        state
+    }
+
+    /// Change the progress document and save it.
+    pub fn update(&self, f: impl FnOnce(&mut Progress)) {
+        self.progress.update(f);
+        self.persist();
+    }
+
+    /// Save now (if saving is allowed).
+    pub fn persist(&self) {
+        if !self.writable.get_untracked() {
+            return;
+        }
+        let backend = store::web::backend();
+        let result = self.progress.with_untracked(|p| store::save(backend.as_ref(), p));
+        match result {
+            Ok(()) => {
+                if matches!(self.problem.get_untracked(), Some(Problem::SaveFailed { .. })) {
+                    self.problem.set(None);
+                }
+            }
+            Err(error) => self.problem.set(Some(Problem::SaveFailed { error })),
+        }
+    }
+
+    fn merge_from_other_tab(&self, raw: &str) {
+        let ours = self.progress.get_untracked();
+        match store::merge_from_other_tab(&ours, raw) {
+            Ok((merged, differs)) => {
+                if merged != ours {
+                    self.progress.set(merged);
+                }
+                if differs {
+                    self.persist();
+                }
+            }
+            Err(error) => self.problem.set(Some(Problem::SyncFailed { error })),
+        }
+    }
+
+    /// Let saves overwrite the stored document again (after the learner
+    /// downloaded or discarded what could not be read).
+    pub fn discard_unreadable(&self) {
+        self.writable.set(store::web::is_persistent());
+        self.problem.set(None);
+        self.persist();
+    }
+}
+
+/// The shared state from context.
+pub fn app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The embedded course, parsed once.
+pub fn course() -> &'static Result<Course, Vec<crate::core::content::ContentError>> {
+    static COURSE: std::sync::OnceLock<Result<Course, Vec<crate::core::content::ContentError>>> =
+        std::sync::OnceLock::new();
+    COURSE.get_or_init(Course::embedded)
+}

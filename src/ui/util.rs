@@ -1,0 +1,171 @@
+//! Small browser helpers shared by the views: base path, links, clipboard,
+//! downloads, time, and the polite status announcer.
+
+use std::sync::OnceLock;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The app's base path without a trailing slash ("" at the root, "/course"
+/// when deployed under a sub-path with `trunk build --public-url /course/`).
+pub fn base() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let doc = document();
+        let href = doc
+            .query_selector("base")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("href"))
+            .unwrap_or_else(|| "/".to_string());
+        let path = if href.starts_with("http://") || href.starts_with("https://") {
+            web_sys::Url::new(&href).map(|u| u.pathname()).unwrap_or_else(|_| "/".to_string())
+        } else {
+            href
+        };
+        path.trim_end_matches('/').to_string()
+    })
+}
+
+/// The current path without the base.
+pub fn strip_base(path: &str) -> String {
+    let b = base();
+    let rest = path.strip_prefix(b).unwrap_or(path);
+    if rest.is_empty() {
+        "/".to_string()
+    } else {
+        rest.to_string()
+    }
+}
+
+/// Turn an app-internal href ("/learn/x#y", "#y") into one the browser
+/// resolves correctly under the base path.
+pub fn resolve_href(href: &str) -> String {
+    if let Some(frag) = href.strip_prefix('#') {
+        let path = window().location().pathname().unwrap_or_default();
+        return format!("{path}#{frag}");
+    }
+    if href.starts_with('/') && !href.starts_with("//") {
+        return format!("{}{}", base(), href);
+    }
+    href.to_string()
+}
+
+/// An app path ("/quiz") with the base prefixed.
+pub fn app_href(path: &str) -> String {
+    format!("{}{}", base(), path)
+}
+
+/// Milliseconds since the epoch (browser clock).
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A readable local date and time for a timestamp.
+pub fn format_time(ms: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let s: String = d.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED).into();
+    s
+}
+
+/// Ask the browser to save `text` as a file.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|_| "the browser could not create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser could not create the file".to_string())?;
+    let a: web_sys::HtmlAnchorElement =
+        document().create_element("a").map_err(|_| "no document".to_string())?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(filename);
+    a.set_attribute("data-download", filename).ok();
+    a.set_hidden(true);
+    let body = document().body().ok_or("no body")?;
+    body.append_child(&a).ok();
+    a.click();
+    body.remove_child(&a).ok();
+    // Revoke later: some browsers read the URL after click returns.
+    let url2 = url.clone();
+    set_timeout(move || web_sys::Url::revoke_object_url(&url2).unwrap_or(()), std::time::Duration::from_secs(10));
+    record_download(filename, text);
+    Ok(())
+}
+
+/// The last file offered for download, kept on `window.__lastDownload` so
+/// end-to-end tests can read what a person would have saved.
+fn record_download(filename: &str, text: &str) {
+    let obj = js_sys::Object::new();
+    js_sys::Reflect::set(&obj, &"name".into(), &filename.into()).ok();
+    js_sys::Reflect::set(&obj, &"text".into(), &text.into()).ok();
+    js_sys::Reflect::set(&window(), &"__lastDownload".into(), &obj).ok();
+}
+
+/// Copy text to the clipboard; calls `done(true)` on success. The text is
+/// also kept on `window.__lastCopy` so end-to-end tests can read it.
+pub fn copy_to_clipboard(text: &str, done: impl FnOnce(bool) + 'static) {
+    js_sys::Reflect::set(&window(), &"__lastCopy".into(), &text.into()).ok();
+    let promise = window().navigator().clipboard().write_text(text);
+    leptos::task::spawn_local(async move {
+        let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        done(ok);
+    });
+}
+
+/// Announce a short message to screen readers (and show it as a toast).
+pub fn announce(message: &str) {
+    if let Some(status) = use_context::<StatusMessage>() {
+        status.0.set(message.to_string());
+    }
+}
+
+/// The polite live region's text, provided by the shell.
+#[derive(Clone, Copy)]
+pub struct StatusMessage(pub RwSignal<String>);
+
+/// A button that copies `text`.
+#[component]
+pub fn CopyButton(#[prop(into)] text: String, #[prop(into)] label: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let status = use_context::<StatusMessage>();
+    let on_click = move |_| {
+        let status = status;
+        copy_to_clipboard(&text, move |ok| {
+            copied.set(ok);
+            if let Some(s) = status {
+                s.0.set(if ok {
+                    "Copied to the clipboard.".into()
+                } else {
+                    "Could not copy: select the text and copy it by hand.".into()
+                });
+            }
+        });
+    };
+    view! {
+        <button type="button" class="copy-button" on:click=on_click aria-label=label.clone() title=label>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+    }
+}
+
+/// A button that copies the address of a heading on this page.
+#[component]
+pub fn CopyLinkButton(#[prop(into)] anchor: String, #[prop(into)] label: String) -> impl IntoView {
+    let status = use_context::<StatusMessage>();
+    let on_click = move |_| {
+        let loc = window().location();
+        let url = format!("{}{}#{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default(), anchor);
+        copy_to_clipboard(&url, move |ok| {
+            if let Some(s) = status {
+                s.0.set(if ok { "Link to this section copied.".into() } else { "Could not copy the link.".into() });
+            }
+        });
+    };
+    view! {
+        <button type="button" class="copy-link" on:click=on_click aria-label=label.clone() title=label>
+            "#"
+        </button>
+    }
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests in headless Chromium against the release `dist/`,
+//! served on 127.0.0.1. Run by `scripts/test.sh` after the release build:
+//! `cargo test --features e2e --test e2e`.
+
+mod harness;
+mod pages;
+mod shell;

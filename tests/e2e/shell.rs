@@ -1,0 +1,183 @@
+//! The shell: every route renders, deep links, keyboard, themes, axe.
+
+use rollback_lab::core::routes::app_routes;
+
+use crate::harness::{course, Browser, R};
+use crate::pages::{LessonPage, Shell};
+
+/// Every route: its path and the heading it must show.
+fn all_routes() -> Vec<(String, String)> {
+    let mut routes = vec![("/".to_string(), "Rollback Lab".to_string())];
+    for p in &course().pages {
+        routes.push((format!("/learn/{}", p.front.slug), p.front.title.clone()));
+    }
+    for r in app_routes() {
+        routes.push((r.path.to_string(), r.title.to_string()));
+    }
+    routes
+}
+
+#[tokio::test]
+async fn every_route_renders_its_heading_without_console_errors() -> R {
+    let b = Browser::new().await?;
+    for (path, title) in all_routes() {
+        b.open(&path).await?;
+        b.wait_for_text("main h1", &title).await.map_err(|e| format!("{path}: {e}"))?;
+        b.assert_no_errors(&path).await?;
+        let doc_title = b.js("return document.title;").await?;
+        assert!(doc_title.as_str().is_some_and(|t| t.contains("Rollback Lab")), "{path}: title {doc_title}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deep_link_with_an_anchor_opens_directly() -> R {
+    let b = Browser::new().await?;
+    // A fresh browser straight onto a deep link: the static server knows no
+    // such file and answers with 404.html, which boots the app.
+    b.open("/learn/expand-and-contract#the-last-safe-rollback-point").await?;
+    b.wait_for_text("main h1", "Expand-and-contract").await?;
+    b.wait_for_css("#the-last-safe-rollback-point").await?;
+    // The anchored heading is scrolled into view.
+    b.wait_js("Math.abs(document.getElementById('the-last-safe-rollback-point').getBoundingClientRect().top) < 200")
+        .await?;
+    assert_eq!(Shell(&b).current_nav().await?, "Expand-and-contract migrations");
+    b.assert_no_errors("deep link").await?;
+    // An unknown page says so, inside the app.
+    b.open("/learn/no-such-page").await?;
+    b.wait_for_text("main h1", "Page not found").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn tab_reaches_the_skip_link_sidebar_and_content() -> R {
+    let b = Browser::new().await?;
+    LessonPage(&b).open("canary-releases", "Canary releases").await?;
+    b.js("document.activeElement.blur(); window.scrollTo(0, 0);").await?;
+    let mut seen_sidebar = false;
+    let mut seen_main = false;
+    let mut first = None;
+    for _ in 0..80 {
+        b.keys("\u{E004}").await?; // Tab
+        let where_ = b
+            .js("const a = document.activeElement; return (a.closest('.sidebar') ? 'sidebar' : a.closest('main') ? 'main' : a.className || a.tagName);")
+            .await?;
+        let where_ = where_.as_str().unwrap_or("").to_string();
+        first.get_or_insert(where_.clone());
+        seen_sidebar |= where_ == "sidebar";
+        seen_main |= where_ == "main";
+        if seen_sidebar && seen_main {
+            break;
+        }
+    }
+    assert_eq!(first.as_deref(), Some("skip-link"), "the first Tab stop is the skip link");
+    assert!(seen_sidebar && seen_main, "Tab reaches sidebar ({seen_sidebar}) and content ({seen_main})");
+    // The focused element shows a visible focus ring.
+    let outline = b.js("return getComputedStyle(document.activeElement).outlineStyle;").await?;
+    assert_eq!(outline.as_str(), Some("solid"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_skip_link_moves_focus_to_the_content() -> R {
+    let b = Browser::new().await?;
+    b.open("/learn/feature-flags").await?;
+    b.keys("\u{E004}").await?;
+    b.keys("\u{E007}").await?; // Enter
+    b.wait_js("document.activeElement && document.activeElement.id === 'main'").await?;
+    assert_eq!(b.path().await?, "/learn/feature-flags", "the skip link must not navigate away");
+    Ok(())
+}
+
+#[tokio::test]
+async fn arrow_keys_move_between_pages() -> R {
+    let b = Browser::new().await?;
+    let pages = &course().pages;
+    LessonPage(&b).open(&pages[1].front.slug, &pages[1].front.title).await?;
+    b.js("document.activeElement.blur();").await?;
+    b.keys("\u{E014}").await?; // ArrowRight
+    b.wait_for_text("main h1", &pages[2].front.title).await?;
+    assert_eq!(b.path().await?, format!("/learn/{}", pages[2].front.slug));
+    b.keys("\u{E012}").await?; // ArrowLeft
+    b.keys("\u{E012}").await?;
+    b.wait_for_text("main h1", &pages[0].front.title).await?;
+    // Typing in a field does not navigate.
+    b.js("const i = document.createElement('input'); i.id = 'probe'; document.querySelector('main').append(i); i.focus();").await?;
+    b.keys("\u{E014}").await?;
+    assert_eq!(b.path().await?, format!("/learn/{}", pages[0].front.slug));
+    Ok(())
+}
+
+#[tokio::test]
+async fn playbook_steps_are_checkable_and_kept() -> R {
+    let b = Browser::new().await?;
+    let lesson = LessonPage(&b);
+    lesson.open("rollback-playbook", "Rollback playbook").await?;
+    assert!(lesson.steps_progress().await?.starts_with("0 of 6"));
+    lesson.check_step(0).await?;
+    lesson.check_step(1).await?;
+    b.wait_for_text(".steps-progress", "2 of 6").await?;
+    b.client.refresh().await?;
+    b.wait_for_text(".steps-progress", "2 of 6").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_theme_toggle_switches_and_is_remembered() -> R {
+    let b = Browser::new().await?;
+    b.open("/").await?;
+    let shell = Shell(&b);
+    let first = shell.toggle_theme().await?;
+    let second = shell.toggle_theme().await?;
+    assert_ne!(first, second);
+    let third = shell.toggle_theme().await?;
+    assert_eq!(third, first);
+    b.client.refresh().await?;
+    b.wait_js(&format!("document.documentElement.dataset.theme === '{third}'")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn axe_finds_no_violations_on_any_route_in_either_theme() -> R {
+    let b = Browser::new().await?;
+    let mut failures = Vec::new();
+    for theme in ["light", "dark"] {
+        for (path, title) in all_routes() {
+            b.open(&path).await?;
+            b.wait_for_text("main h1", &title).await?;
+            if b.js("return document.documentElement.dataset.theme;").await?.as_str() != Some(theme) {
+                Shell(&b).toggle_theme().await?;
+            }
+            for v in b.axe().await? {
+                failures.push(format!("{theme} {path}: {v}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "axe violations:\n{}", failures.join("\n"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_mobile_menu_opens_and_closes() -> R {
+    let b = Browser::with_size(375, 812).await?;
+    b.open("/learn/canary-releases").await?;
+    let visible = "getComputedStyle(document.getElementById('sidebar')).display !== 'none'";
+    assert_eq!(b.js(&format!("return {visible};")).await?.as_bool(), Some(false));
+    b.click(".menu-button").await?;
+    b.wait_js(visible).await?;
+    assert!(b.text(".menu-button").await?.contains("Menu"));
+    assert_eq!(
+        b.js("return document.querySelector('.menu-button').getAttribute('aria-expanded');").await?.as_str(),
+        Some("true")
+    );
+    b.click_text(".sidebar a", "Feature flags").await?;
+    b.wait_for_text("main h1", "Feature flags").await?;
+    b.wait_js(&format!("!({visible})")).await?;
+    // No horizontal scrolling at 375 px.
+    let overflow = b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;").await?;
+    let culprits = b
+        .js("const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1 && !e.parentElement.closest('.table-wrap, pre')).slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60));")
+        .await?;
+    assert!(overflow.as_i64().unwrap_or(1) <= 0, "page scrolls sideways by {overflow}px: {culprits}");
+    Ok(())
+}

@@ -68,3 +68,98 @@ async fn the_theme_toggle_sets_the_document_theme_and_stores_it() {
     let stored = storage.get_item(rollback_lab::store::KEY).unwrap().unwrap();
     assert!(stored.contains(&format!("\"value\":\"{after}\"")), "{stored}");
 }
+
+fn eval(js: &str) {
+    js_sys::eval(js).expect("eval");
+}
+
+#[wasm_bindgen_test]
+async fn disabled_local_storage_keeps_the_app_working_in_memory_with_a_banner() {
+    eval(
+        "window.__lsOwn = Object.getOwnPropertyDescriptor(window, 'localStorage'); \
+         Object.defineProperty(window, 'localStorage', { configurable: true, \
+           get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });",
+    );
+    let el = container();
+    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let state_slot = state_out.clone();
+    let _handle = leptos::mount::mount_to(el.clone(), move || {
+        let state = rollback_lab::ui::state::AppState::init();
+        provide_context(state);
+        *state_slot.borrow_mut() = Some(state);
+        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
+    });
+    tick().await;
+    let state = state_out.borrow().unwrap();
+    assert!(matches!(state.problem.get_untracked(), Some(rollback_lab::store::Problem::Unavailable { .. })));
+    let text = el.text_content().unwrap();
+    assert!(text.contains("can't be kept"), "{text}");
+    assert!(text.contains("Download your progress"), "{text}");
+    // Work goes on in memory.
+    state.update(|p| p.set_done("canary-releases", true, 1.0));
+    assert!(state.progress.with_untracked(|p| p.is_done("canary-releases")));
+    eval("if (window.__lsOwn) { Object.defineProperty(window, 'localStorage', window.__lsOwn); } else { delete window.localStorage; }");
+    assert!(window().local_storage().unwrap().is_some(), "storage restored for the other tests");
+}
+
+#[wasm_bindgen_test]
+async fn quota_exceeded_on_save_is_shown_and_the_work_is_kept() {
+    window().local_storage().unwrap().unwrap().clear().unwrap();
+    let el = container();
+    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let state_slot = state_out.clone();
+    let _handle = leptos::mount::mount_to(el.clone(), move || {
+        let state = rollback_lab::ui::state::AppState::init();
+        provide_context(state);
+        *state_slot.borrow_mut() = Some(state);
+        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
+    });
+    tick().await;
+    let state = state_out.borrow().unwrap();
+    eval(
+        "window.__origSetItem = Storage.prototype.setItem; \
+         Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+    );
+    state.update(|p| p.set_done("feature-flags", true, 2.0));
+    eval("Storage.prototype.setItem = window.__origSetItem;");
+    tick().await;
+    assert!(matches!(
+        state.problem.get_untracked(),
+        Some(rollback_lab::store::Problem::SaveFailed { error: rollback_lab::store::StoreError::QuotaExceeded })
+    ));
+    assert!(state.progress.with_untracked(|p| p.is_done("feature-flags")), "the change is still in memory");
+    let text = el.text_content().unwrap();
+    assert!(text.contains("storage for the site is full"), "{text}");
+    // The next successful save clears the problem.
+    state.update(|p| p.set_done("feature-flags", true, 3.0));
+    assert!(state.problem.get_untracked().is_none());
+    let stored = window().local_storage().unwrap().unwrap().get_item(rollback_lab::store::KEY).unwrap().unwrap();
+    assert!(stored.contains("feature-flags"));
+}
+
+#[wasm_bindgen_test]
+async fn a_storage_event_from_another_tab_is_merged() {
+    use rollback_lab::core::progress::Progress;
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let s2 = slot.clone();
+    let _handle = leptos::mount::mount_to(container(), move || {
+        let state = rollback_lab::ui::state::AppState::init();
+        *s2.borrow_mut() = Some(state);
+    });
+    tick().await;
+    let state = slot.borrow().expect("mounted");
+    state.update(|p| p.set_done("mine", true, 1.0));
+    let mut theirs = Progress::default();
+    theirs.set_done("theirs", true, 2.0);
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(rollback_lab::store::KEY));
+    init.set_new_value(Some(&theirs.to_json()));
+    let ev = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    window().dispatch_event(&ev).unwrap();
+    tick().await;
+    assert!(state.progress.with_untracked(|p| p.is_done("mine") && p.is_done("theirs")));
+    let stored = storage.get_item(rollback_lab::store::KEY).unwrap().unwrap();
+    assert!(stored.contains("\"mine\"") && stored.contains("\"theirs\""), "merged and written back: {stored}");
+}

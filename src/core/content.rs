@@ -43,6 +43,8 @@ impl fmt::Display for ContentError {
     }
 }
 
+impl std::error::Error for ContentError {}
+
 impl ContentError {
     fn new(file: &str, line: usize, message: impl Into<String>) -> Self {
         ContentError { file: file.to_string(), line, message: message.into() }

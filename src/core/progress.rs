@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::quiz::{Response, Score};
+use super::quiz::{self, Quiz, Response, Score};
 
 /// The schema this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -82,6 +82,40 @@ pub struct Progress {
     /// "light", "dark" or "system".
     #[serde(default)]
     pub theme: Option<Stamped>,
+    /// The quick test in progress, so a reload loses no answer.
+    #[serde(default)]
+    pub quiz_draft: Option<QuizDraft>,
+}
+
+/// A quick test being taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizDraft {
+    /// Seeds the option order of this attempt.
+    pub seed: u64,
+    pub started_at: f64,
+    #[serde(default)]
+    pub answers: BTreeMap<String, Response>,
+    /// The question on screen.
+    #[serde(default)]
+    pub current: usize,
+    /// Last change.
+    pub at: f64,
+}
+
+/// What the learner should do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Nothing opened yet: start at this page.
+    Start(String),
+    /// Continue where they left off (the last page opened, not yet done).
+    Continue(String),
+    /// The first page not yet done.
+    Next(String),
+    /// Every page is done: take (or pass) the quick test.
+    TakeQuiz,
+    /// Everything done and the test passed.
+    Finished,
 }
 
 impl Default for Progress {
@@ -93,6 +127,7 @@ impl Default for Progress {
             quiz_attempts: Vec::new(),
             last_page: None,
             theme: None,
+            quiz_draft: None,
         }
     }
 }
@@ -150,6 +185,78 @@ impl Progress {
     /// Set the theme preference.
     pub fn set_theme(&mut self, theme: &str, now: f64) {
         self.theme = Some(Stamped { value: theme.to_string(), at: now });
+    }
+
+    /// Start a quick test with this option-order seed (keeps a draft that
+    /// is already under way).
+    pub fn start_quiz(&mut self, seed: u64, now: f64) {
+        if self.quiz_draft.is_none() {
+            self.quiz_draft = Some(QuizDraft { seed, started_at: now, answers: BTreeMap::new(), current: 0, at: now });
+        }
+    }
+
+    /// Record (or clear, with `None`) the answer to a question of the draft.
+    pub fn answer(&mut self, question: &str, response: Option<Response>, now: f64) {
+        if let Some(d) = &mut self.quiz_draft {
+            match response {
+                Some(r) => d.answers.insert(question.to_string(), r),
+                None => d.answers.remove(question),
+            };
+            d.at = now;
+        }
+    }
+
+    /// Move to question `index` of the draft.
+    pub fn go_to_question(&mut self, index: usize, now: f64) {
+        if let Some(d) = &mut self.quiz_draft {
+            d.current = index;
+            d.at = now;
+        }
+    }
+
+    /// Score the draft, keep it as an attempt, and clear the draft.
+    pub fn submit_quiz(&mut self, quiz: &Quiz, now: f64) -> Option<QuizAttempt> {
+        let draft = self.quiz_draft.take()?;
+        let score = quiz::score(quiz, &draft.answers);
+        let attempt = QuizAttempt {
+            id: format!("{}-{}", now as u64, draft.seed),
+            started_at: draft.started_at,
+            finished_at: now,
+            seed: draft.seed,
+            answers: draft.answers,
+            score,
+        };
+        self.add_attempt(attempt.clone());
+        Some(attempt)
+    }
+
+    /// Abandon the test in progress.
+    pub fn discard_quiz(&mut self) {
+        self.quiz_draft = None;
+    }
+
+    /// Share of the course done, 0–100: pages marked done plus a passed
+    /// quick test, over all pages plus one.
+    pub fn completion(&self, slugs: &[&str]) -> u32 {
+        let done = slugs.iter().filter(|s| self.is_done(s)).count() + usize::from(self.quiz_passed());
+        let total = slugs.len() + 1;
+        (done * 100 / total) as u32
+    }
+
+    /// The next suggested step, given the pages in reading order.
+    pub fn next_step(&self, slugs: &[&str]) -> NextStep {
+        if let Some(last) = &self.last_page {
+            if slugs.contains(&last.value.as_str()) && !self.is_done(&last.value) {
+                return NextStep::Continue(last.value.clone());
+            }
+        }
+        let opened_any = self.lessons.values().any(|l| l.first_opened.is_some());
+        match slugs.iter().find(|s| !self.is_done(s)) {
+            Some(s) if !opened_any => NextStep::Start(s.to_string()),
+            Some(s) => NextStep::Next(s.to_string()),
+            None if self.quiz_passed() => NextStep::Finished,
+            None => NextStep::TakeQuiz,
+        }
     }
 
     /// The document as pretty JSON (exports).
@@ -250,6 +357,17 @@ pub fn merge(a: &Progress, b: &Progress) -> Progress {
         out.add_attempt(attempt.clone());
     }
     out.last_page = later_stamped(&out.last_page, &b.last_page);
+    out.quiz_draft = match (&out.quiz_draft, &b.quiz_draft) {
+        (Some(x), Some(y)) => Some(if y.at > x.at { y.clone() } else { x.clone() }),
+        (x, None) => x.clone(),
+        (None, y) => y.clone(),
+    };
+    // A draft that one side already submitted is not a draft any more.
+    if let Some(d) = &out.quiz_draft {
+        if out.quiz_attempts.iter().any(|a| a.seed == d.seed && a.started_at == d.started_at) {
+            out.quiz_draft = None;
+        }
+    }
     out.theme = later_stamped(&out.theme, &b.theme);
     out
 }

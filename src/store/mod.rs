@@ -152,8 +152,18 @@ pub fn load(backend: &dyn Backend, now: f64) -> Loaded {
             Loaded { progress, problem: None, writable: true, from_version: Some(version) }
         }
         Err(error) => {
-            let backup_key = format!("{BACKUP_PREFIX}{}", now as u64);
-            let backup_ok = backend.set(&backup_key, &raw).is_ok();
+            // The same unreadable text may already be kept (a reload before
+            // anything was saved): reuse that backup instead of copying again.
+            let existing =
+                backups(backend).into_iter().find(|k| backend.get(k).ok().flatten().as_deref() == Some(&raw));
+            let (backup_key, backup_ok) = match existing {
+                Some(k) => (k, true),
+                None => {
+                    let k = format!("{BACKUP_PREFIX}{}", now as u64);
+                    let ok = backend.set(&k, &raw).is_ok();
+                    (k, ok)
+                }
+            };
             // A newer version's document is never overwritten, even with a backup.
             let writable = backup_ok && !matches!(error, DecodeError::Future(_));
             Loaded {

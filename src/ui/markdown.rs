@@ -235,3 +235,13 @@ fn inline(i: &Inline) -> AnyView {
         }
     }
 }
+
+/// Markdown for one line (an option, a label): the inline content of a
+/// single paragraph, without the paragraph.
+pub fn inline_md(src: &str) -> AnyView {
+    let doc = markdown::parse(src, RenderOptions::default());
+    match doc.blocks.as_slice() {
+        [Block::Paragraph(c)] => inlines(c),
+        _ => render_doc(&doc, &MdHooks::default()),
+    }
+}

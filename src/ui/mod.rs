@@ -5,6 +5,8 @@ pub mod home;
 pub mod lesson;
 pub mod markdown;
 pub mod placeholder;
+pub mod progress;
+pub mod quiz;
 pub mod shell;
 pub mod state;
 pub mod util;

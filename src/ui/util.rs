@@ -117,13 +117,30 @@ pub fn copy_to_clipboard(text: &str, done: impl FnOnce(bool) + 'static) {
 /// Announce a short message to screen readers (and show it as a toast).
 pub fn announce(message: &str) {
     if let Some(status) = use_context::<StatusMessage>() {
-        status.0.set(message.to_string());
+        status.say(message);
     }
 }
 
 /// The polite live region's text, provided by the shell.
 #[derive(Clone, Copy)]
 pub struct StatusMessage(pub RwSignal<String>);
+
+impl StatusMessage {
+    /// Show `message`, and clear it after a few seconds unless replaced.
+    pub fn say(&self, message: &str) {
+        let signal = self.0;
+        let message = message.to_string();
+        signal.set(message.clone());
+        set_timeout(
+            move || {
+                if signal.try_get_untracked().as_deref() == Some(message.as_str()) {
+                    signal.set(String::new());
+                }
+            },
+            std::time::Duration::from_secs(5),
+        );
+    }
+}
 
 /// A button that copies `text`.
 #[component]
@@ -159,7 +176,7 @@ pub fn CopyLinkButton(#[prop(into)] anchor: String, #[prop(into)] label: String)
         let url = format!("{}{}#{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default(), anchor);
         copy_to_clipboard(&url, move |ok| {
             if let Some(s) = status {
-                s.0.set(if ok { "Link to this section copied.".into() } else { "Could not copy the link.".into() });
+                s.say(if ok { "Link to this section copied." } else { "Could not copy the link." });
             }
         });
     };

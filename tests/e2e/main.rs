@@ -4,4 +4,5 @@
 
 mod harness;
 mod pages;
+mod quiz;
 mod shell;

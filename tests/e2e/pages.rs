@@ -53,3 +53,108 @@ impl LessonPage<'_> {
         self.0.text(".steps-progress").await
     }
 }
+
+/// The quick test.
+pub struct QuizPage<'a>(pub &'a Browser);
+
+/// Plain text of an option as the page shows it (markdown removed).
+pub fn plain(md: &str) -> String {
+    use rollback_lab::core::markdown::{parse, plain_text, RenderOptions};
+    plain_text(&parse(md, RenderOptions::default()).blocks).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl QuizPage<'_> {
+    pub async fn open(&self) -> R {
+        self.0.open("/quiz").await?;
+        self.0.wait_for_text("main h1", "Quick test").await
+    }
+
+    /// Start (or retake) the test.
+    pub async fn start(&self) -> R {
+        self.0.click_text("main button", "the test").await?;
+        self.0.wait_for_css(".question .prompt").await?;
+        Ok(())
+    }
+
+    /// The id of the question on screen.
+    pub async fn current_id(&self) -> R<String> {
+        let v = self
+            .0
+            .wait_js("document.querySelector('.question .prompt') && document.querySelector('.question .prompt').id")
+            .await?;
+        Ok(v.as_str().unwrap_or_default().trim_start_matches("prompt-").to_string())
+    }
+
+    /// Tick the options whose text is in `choices` (markdown as in the file).
+    pub async fn choose(&self, choices: &[String]) -> R {
+        for c in choices {
+            self.0.click_text(".options label", &plain(c)).await?;
+        }
+        Ok(())
+    }
+
+    /// Type a short answer.
+    pub async fn type_answer(&self, text: &str) -> R {
+        self.0.type_into(".short-answer input", text).await
+    }
+
+    /// Put the ordering items into `order` with the arrow buttons.
+    pub async fn order(&self, order: &[String]) -> R {
+        let want: Vec<String> = order.iter().map(|s| plain(s)).collect();
+        for (target, item) in want.iter().enumerate() {
+            loop {
+                let current = self
+                    .0
+                    .js("return Array.from(document.querySelectorAll('.ordering .order-text')).map(e => e.textContent.replace(/\\s+/g, ' ').trim());")
+                    .await?;
+                let current: Vec<String> = serde_json::from_value(current)?;
+                let pos =
+                    current.iter().position(|c| c == item).ok_or_else(|| format!("no item {item:?} in {current:?}"))?;
+                if pos == target {
+                    break;
+                }
+                self.0.click(&format!(".ordering li[data-order-item='{pos}'] button[aria-label^='Move up']")).await?;
+                let expected = pos - 1;
+                self.0
+                    .wait_js(&format!(
+                        "(document.querySelector(\".ordering li[data-order-item='{expected}'] .order-text\") || {{}}).textContent && document.querySelector(\".ordering li[data-order-item='{expected}'] .order-text\").textContent.replace(/\\s+/g, ' ').trim() === {}",
+                        serde_json::json!(item)
+                    ))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn next(&self) -> R {
+        let before = self.current_id().await?;
+        self.0.click_text(".quiz-nav button", "Next").await?;
+        self.0.wait_js(&format!("document.querySelector('.question .prompt').id !== 'prompt-{before}'")).await?;
+        Ok(())
+    }
+
+    /// Submit; if warned about unanswered questions, submit anyway.
+    pub async fn submit(&self) -> R {
+        self.0.click_text("main button", "Submit").await?;
+        let warned = self
+            .0
+            .wait_js(
+                "document.querySelector('.confirm') ? 'warned' : (document.querySelector('.result') ? 'done' : '')",
+            )
+            .await?;
+        if warned.as_str() == Some("warned") {
+            self.0.click_text(".confirm button", "Submit anyway").await?;
+        }
+        self.0.wait_for_css(".result .score").await?;
+        Ok(())
+    }
+
+    /// "7 / 10", "70 %", and the badge text.
+    pub async fn result(&self) -> R<(String, String, String)> {
+        Ok((
+            self.0.text(".result .score").await?,
+            self.0.text(".result .percent").await?,
+            self.0.text(".result .badge").await?,
+        ))
+    }
+}

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::core::progress::NextStep;
 use crate::core::routes::{self, Route};
+use crate::ui::quiz::PassBadge;
 use crate::ui::state::{app_state, course};
 use crate::ui::util;
 
@@ -57,7 +59,55 @@ pub fn HomePage() -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
-    let first = course.pages.first().map(|p| util::app_href(&routes::href(&Route::Page(p.front.slug.clone()))));
+    let slugs: Vec<String> = course.pages.iter().map(|p| p.front.slug.clone()).collect();
+    let total_pages = slugs.len();
+    let title_of = move |slug: &str| course.page(slug).map(|p| p.front.title.clone()).unwrap_or_default();
+    let page_href = |slug: &str| util::app_href(&routes::href(&Route::Page(slug.to_string())));
+    let dashboard = move || {
+        let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        state.progress.with(|p| {
+            let pct = p.completion(&refs);
+            let done = refs.iter().filter(|s| p.is_done(s)).count();
+            let best = p.best_attempt().map(|a| a.score.clone());
+            let (label, href) = match p.next_step(&refs) {
+                NextStep::Start(s) => (format!("Start the course: {}", title_of(&s)), page_href(&s)),
+                NextStep::Continue(s) => (format!("Continue where you left off: {}", title_of(&s)), page_href(&s)),
+                NextStep::Next(s) => (format!("Next: {}", title_of(&s)), page_href(&s)),
+                NextStep::TakeQuiz => ("Take the quick test".to_string(), util::app_href("/quiz")),
+                NextStep::Finished => ("Review the quick test".to_string(), util::app_href("/quiz")),
+            };
+            let fresh = p.lessons.is_empty() && p.quiz_attempts.is_empty() && p.steps.is_empty();
+            view! {
+                <section class="dashboard" aria-labelledby="dashboard-title">
+                    <h2 id="dashboard-title" class:visually-hidden=fresh>"Your progress"</h2>
+                    {(!fresh).then(|| view! {
+                        <div class="dash-grid">
+                            <div class="dash-item">
+                                <p class="dash-label" id="completion-label">"Course completion"</p>
+                                <p class="dash-value">{format!("{pct} %")}</p>
+                                <progress max="100" value=pct.to_string() aria-labelledby="completion-label"></progress>
+                            </div>
+                            <div class="dash-item">
+                                <p class="dash-label">"Pages done"</p>
+                                <p class="dash-value">{format!("{done} of {total_pages}")}</p>
+                            </div>
+                            <div class="dash-item">
+                                <p class="dash-label">"Quick test"</p>
+                                {match best {
+                                    Some(b) => view! {
+                                        <p class="dash-value">{format!("Best {} %", b.percent)}</p>
+                                        <p>{format!("{} / {}", b.correct, b.total)} " " <PassBadge passed=b.passed /></p>
+                                    }.into_any(),
+                                    None => view! { <p class="dash-value">"Not taken yet"</p> }.into_any(),
+                                }}
+                            </div>
+                        </div>
+                    })}
+                    <p><a class="button primary" href=href data-testid="next-step">{label} " →"</a></p>
+                </section>
+            }
+        })
+    };
     view! {
         <Title text="Rollback Lab · ship risky changes safely, and undo them" />
         <article class="page home">
@@ -68,8 +118,8 @@ pub fn HomePage() -> impl IntoView {
                      expand-and-contract migrations, metric gates, and the playbooks to roll back or roll forward \
                      when a change goes wrong."
                 </p>
-                {first.map(|href| view! { <p><a class="button primary" href=href>"Start the course →"</a></p> })}
             </header>
+            {dashboard}
             {parts}
             <section class="map-part" aria-label="Tools">
                 <h2>"Tools"</h2>

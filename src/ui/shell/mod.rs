@@ -1,7 +1,7 @@
 //! The app shell: router, layout (header, sidebar, main), theme, the store
 //! banner, keyboard navigation, and the dispatch from [`Route`] to pages.
 
-mod banner;
+pub mod banner;
 mod nav;
 pub mod theme;
 
@@ -14,7 +14,7 @@ use leptos_router::path;
 use crate::core::routes::{self, Route};
 use crate::ui::state::{course, AppState};
 use crate::ui::util::{self, StatusMessage};
-use crate::ui::{home, lesson, placeholder};
+use crate::ui::{home, lesson, placeholder, progress, quiz};
 
 pub use nav::Sidebar;
 
@@ -109,6 +109,8 @@ fn Dispatch() -> impl IntoView {
     move || match route.get() {
         Route::Home => view! { <home::HomePage /> }.into_any(),
         Route::Page(slug) => view! { <lesson::ContentPage slug=slug /> }.into_any(),
+        Route::Quiz => view! { <quiz::QuizPage /> }.into_any(),
+        Route::Progress => view! { <progress::ProgressPage /> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
         other => view! { <placeholder::ToolPage route=other /> }.into_any(),
     }

@@ -1,0 +1,272 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The store's logic against an in-memory backend that can fail: loading,
+//! recovery, saving, import checks, tab merges, and the schema fixtures.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use rollback_lab::core::progress::{self, merge, DecodeError, Progress, QuizAttempt, SCHEMA_VERSION};
+use rollback_lab::core::quiz::Score;
+use rollback_lab::store::{self, check_import, ImportCheck, MemoryBackend, Problem, StoreError, BACKUP_PREFIX, KEY};
+
+fn attempt(id: &str, correct: u32, at: f64) -> QuizAttempt {
+    QuizAttempt {
+        id: id.into(),
+        started_at: at - 1000.0,
+        finished_at: at,
+        seed: 1,
+        answers: BTreeMap::new(),
+        score: Score { correct, total: 10, percent: correct * 10, passed: correct >= 7, questions: vec![] },
+    }
+}
+
+fn backend_with(raw: &str) -> MemoryBackend {
+    let b = MemoryBackend::new();
+    b.items.borrow_mut().insert(KEY.into(), raw.into());
+    b
+}
+
+#[test]
+fn a_fresh_browser_starts_empty_and_writable() {
+    let loaded = store::load(&MemoryBackend::new(), 1.0);
+    assert_eq!(loaded.progress, Progress::default());
+    assert!(loaded.problem.is_none() && loaded.writable);
+}
+
+#[test]
+fn saved_progress_loads_back() {
+    let b = MemoryBackend::new();
+    let mut p = Progress::default();
+    p.set_done("canary-releases", true, 5.0);
+    p.add_attempt(attempt("a", 7, 10.0));
+    store::save(&b, &p).unwrap();
+    let loaded = store::load(&b, 20.0);
+    assert_eq!(loaded.progress, p);
+    assert_eq!(loaded.from_version, Some(SCHEMA_VERSION));
+}
+
+#[test]
+fn corrupted_json_is_backed_up_and_reported() {
+    let b = backend_with("{\"schema_version\": 1, \"lessons\": {tru");
+    let loaded = store::load(&b, 1234.0);
+    let Some(Problem::Unreadable { error: DecodeError::Syntax(_), raw, backup_key: Some(key) }) = &loaded.problem
+    else {
+        panic!("{:?}", loaded.problem)
+    };
+    assert_eq!(key, &format!("{BACKUP_PREFIX}1234"));
+    assert_eq!(b.items.borrow().get(key).map(String::as_str), Some(raw.as_str()));
+    assert!(loaded.writable, "with a backup kept, the app may save again");
+    assert!(loaded.problem.as_ref().unwrap().message().contains("could not be read"));
+    assert_eq!(store::backups(&b), vec![key.clone()]);
+    // Loading again before anything was saved keeps one copy, not two.
+    let again = store::load(&b, 5678.0);
+    assert!(matches!(again.problem, Some(Problem::Unreadable { backup_key: Some(ref k), .. }) if k == key));
+    assert_eq!(store::backups(&b).len(), 1);
+}
+
+#[test]
+fn a_future_version_is_never_overwritten() {
+    let raw = "{\"schema_version\": 99, \"lessons\": {}, \"something_new\": true}";
+    let b = backend_with(raw);
+    let loaded = store::load(&b, 1.0);
+    assert!(matches!(loaded.problem, Some(Problem::Unreadable { error: DecodeError::Future(99), .. })));
+    assert!(!loaded.writable, "a newer app's data must not be overwritten");
+    assert_eq!(b.items.borrow().get(KEY).map(String::as_str), Some(raw));
+    assert!(loaded.problem.unwrap().message().contains("newer version"));
+}
+
+#[test]
+fn a_value_of_the_wrong_shape_is_backed_up() {
+    for raw in [
+        "{\"schema_version\": 1, \"lessons\": [1, 2, 3]}",
+        "{\"schema_version\": \"one\"}",
+        "[1, 2, 3]",
+        "{\"name\": \"someone else's app\"}",
+        "null",
+    ] {
+        let b = backend_with(raw);
+        let loaded = store::load(&b, 7.0);
+        assert!(
+            matches!(
+                loaded.problem,
+                Some(Problem::Unreadable { error: DecodeError::Shape(_) | DecodeError::Foreign(_), .. })
+            ),
+            "{raw}: {:?}",
+            loaded.problem
+        );
+        assert!(loaded.writable);
+        assert_eq!(loaded.progress, Progress::default());
+    }
+}
+
+#[test]
+fn disabled_storage_means_working_in_memory() {
+    let b = MemoryBackend { disabled: true, ..Default::default() };
+    let loaded = store::load(&b, 1.0);
+    assert!(matches!(loaded.problem, Some(Problem::Unavailable { .. })));
+    assert!(!loaded.writable);
+    assert!(loaded.problem.unwrap().message().contains("export your progress"));
+}
+
+#[test]
+fn quota_exceeded_on_save_is_reported_not_swallowed() {
+    let b = MemoryBackend { quota: Some(200), ..Default::default() };
+    let mut p = Progress::default();
+    for i in 0..20 {
+        p.add_attempt(attempt(&format!("attempt-{i}"), 5, f64::from(i)));
+    }
+    assert_eq!(store::save(&b, &p), Err(StoreError::QuotaExceeded));
+    let problem = Problem::SaveFailed { error: StoreError::QuotaExceeded };
+    assert!(problem.message().contains("full"));
+}
+
+#[test]
+fn unreadable_data_with_no_room_for_a_backup_pauses_saving() {
+    let garbage = "x".repeat(150);
+    let b = MemoryBackend { quota: Some(200), ..Default::default() };
+    b.items.borrow_mut().insert(KEY.into(), garbage.clone());
+    let loaded = store::load(&b, 1.0);
+    assert!(matches!(&loaded.problem, Some(Problem::Unreadable { backup_key: None, raw, .. }) if raw == &garbage));
+    assert!(!loaded.writable, "nothing may overwrite the only copy");
+    assert_eq!(loaded.problem.unwrap().raw(), Some(garbage.as_str()));
+}
+
+#[test]
+fn import_checks_without_changing_anything() {
+    let mut p = Progress::default();
+    p.set_done("a", true, 1.0);
+    p.add_attempt(attempt("x", 8, 2.0));
+    match check_import(&p.to_json_pretty()) {
+        ImportCheck::Valid { progress, attempts, lessons_done } => {
+            assert_eq!(progress, p);
+            assert_eq!((attempts, lessons_done), (1, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    for (bad, needle) in [
+        ("", "empty"),
+        ("not json", "not valid JSON"),
+        ("{\"hello\": 1}", "not a Rollback Lab progress file"),
+        ("{\"schema_version\": 7}", "newer version"),
+        ("{\"schema_version\": 1, \"quiz_attempts\": 5}", "wrong shape"),
+    ] {
+        match check_import(bad) {
+            ImportCheck::Invalid(msg) => {
+                assert!(msg.contains(needle), "{bad}: {msg}");
+                assert!(msg.contains("Nothing was changed") || bad.is_empty(), "{msg}");
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn two_tabs_saving_at_once_keep_both_attempts() {
+    let mut a = Progress::default();
+    a.add_attempt(attempt("tab-a", 7, 100.0));
+    a.set_step("rollback-playbook/0", true, 100.0);
+    let mut b = Progress::default();
+    b.add_attempt(attempt("tab-b", 6, 101.0));
+    b.set_step("rollback-playbook/0", false, 90.0);
+    b.set_done("canary-releases", true, 95.0);
+    // Tab A receives B's save.
+    let (merged, differs) = store::merge_from_other_tab(&a, &b.to_json()).unwrap();
+    assert!(differs, "A must write back what B lacked");
+    let ids: Vec<&str> = merged.quiz_attempts.iter().map(|x| x.id.as_str()).collect();
+    assert_eq!(ids, vec!["tab-a", "tab-b"]);
+    assert!(merged.step("rollback-playbook/0"), "the later change wins");
+    assert!(merged.is_done("canary-releases"));
+    // Tab B then receives A's write-back: nothing more to change.
+    let (again, differs) = store::merge_from_other_tab(&merged, &merged.to_json()).unwrap();
+    assert!(!differs);
+    assert_eq!(again, merged);
+    assert!(store::merge_from_other_tab(&a, "garbage").is_err());
+}
+
+#[test]
+fn every_schema_fixture_loads_and_migrates_forward() {
+    let dir = std::path::Path::new("tests/fixtures/progress");
+    let mut versions = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let raw = std::fs::read_to_string(entry.path()).unwrap();
+        let (p, v) = progress::decode(&raw).unwrap_or_else(|e| panic!("{}: {e}", entry.path().display()));
+        assert_eq!(p.schema_version, SCHEMA_VERSION, "migrated to the current schema");
+        assert!(p.is_done("canary-releases"), "{}: data survives migration", entry.path().display());
+        assert_eq!(p.quiz_attempts.len(), 1);
+        versions.push(v);
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=SCHEMA_VERSION).collect::<Vec<_>>(), "a fixture for every schema version");
+}
+
+#[test]
+fn an_older_version_is_backed_up_before_it_is_migrated() {
+    if SCHEMA_VERSION == 1 {
+        return;
+    }
+    let raw = std::fs::read_to_string("tests/fixtures/progress/v1.json").unwrap();
+    let b = backend_with(&raw);
+    let loaded = store::load(&b, 5.0);
+    assert_eq!(loaded.from_version, Some(1));
+    assert!(b.items.borrow().keys().any(|k| k.starts_with(&format!("{BACKUP_PREFIX}v1-"))));
+}
+
+fn arb_progress() -> impl Strategy<Value = Progress> {
+    (
+        prop::collection::vec(("[a-c]", any::<bool>(), 0u32..100), 0..6),
+        prop::collection::vec(("[a-e]", 0u32..11, 0u32..100), 0..5),
+    )
+        .prop_map(|(steps, attempts)| {
+            let mut p = Progress::default();
+            for (k, on, at) in steps {
+                p.set_step(&k, on, f64::from(at));
+            }
+            for (id, c, at) in attempts {
+                p.add_attempt(attempt(&id, c, f64::from(at)));
+            }
+            p
+        })
+}
+
+proptest! {
+    #[test]
+    fn merging_loses_no_attempt_and_is_idempotent(a in arb_progress(), b in arb_progress()) {
+        let m = merge(&a, &b);
+        for x in a.quiz_attempts.iter().chain(b.quiz_attempts.iter()) {
+            prop_assert!(m.quiz_attempts.iter().any(|y| y.id == x.id));
+        }
+        prop_assert_eq!(merge(&m, &m), m.clone());
+        let ids = |p: &Progress| { let mut v: Vec<String> = p.quiz_attempts.iter().map(|x| x.id.clone()).collect(); v.sort(); v };
+        prop_assert_eq!(ids(&merge(&a, &b)), ids(&merge(&b, &a)));
+    }
+}
+
+#[test]
+fn next_step_and_completion_follow_the_learner() {
+    let slugs = ["a", "b", "c"];
+    let mut p = Progress::default();
+    assert_eq!(p.next_step(&slugs), progress::NextStep::Start("a".into()));
+    assert_eq!(p.completion(&slugs), 0);
+    p.open_page("b", 1.0);
+    assert_eq!(p.next_step(&slugs), progress::NextStep::Continue("b".into()));
+    p.set_done("b", true, 2.0);
+    assert_eq!(p.next_step(&slugs), progress::NextStep::Next("a".into()));
+    p.set_done("a", true, 3.0);
+    p.set_done("c", true, 4.0);
+    assert_eq!(p.next_step(&slugs), progress::NextStep::TakeQuiz);
+    assert_eq!(p.completion(&slugs), 75);
+    p.add_attempt(attempt("x", 7, 5.0));
+    assert_eq!(p.next_step(&slugs), progress::NextStep::Finished);
+    assert_eq!(p.completion(&slugs), 100);
+}
+
+#[test]
+fn best_attempt_is_the_highest_score() {
+    let mut p = Progress::default();
+    p.add_attempt(attempt("first", 7, 1.0));
+    p.add_attempt(attempt("second", 6, 2.0));
+    assert_eq!(p.best_attempt().unwrap().id, "first");
+    p.add_attempt(attempt("third", 9, 3.0));
+    assert_eq!(p.best_attempt().unwrap().id, "third");
+    assert!(p.quiz_passed());
+}

@@ -44,9 +44,13 @@ fn run(args: &[String]) -> Result<Vec<String>, String> {
     };
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: cannot read: {e}"))?;
     match engine {
-        "canary" | "migration" => {
-            let _ = (text, seed);
-            Err(format!("{file}: the {engine} engine is not built into this binary yet"))
+        "canary" => rollback_lab::core::canary::cli_lines(&text, seed).map_err(|e| format!("{file}: {e}")),
+        "migration" => {
+            let mut sc = rollback_lab::core::migration::parse_toml(&text).map_err(|e| format!("{file}: {e}"))?;
+            if let Some(s) = seed {
+                sc.seed = s;
+            }
+            Ok(rollback_lab::core::migration::run_lines(&sc))
         }
         other => Err(format!("unknown engine `{other}`; {USAGE}")),
     }

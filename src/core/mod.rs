@@ -2,10 +2,17 @@
 //! js-sys or wasm-bindgen (tests/core_is_pure.rs checks), and every random
 //! draw comes from a seed ([`rng`]).
 
+pub mod assignment;
+pub mod canary;
+pub mod checklist;
 pub mod content;
+pub mod draft;
 pub mod frontmatter;
 pub mod markdown;
+pub mod migration;
 pub mod progress;
 pub mod quiz;
 pub mod rng;
 pub mod routes;
+pub mod runbook;
+pub mod share;

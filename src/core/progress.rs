@@ -14,10 +14,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::assignment::{Assignment, Review};
+use super::checklist::{Checklist, Template};
+use super::draft::Draft;
 use super::quiz::{self, Quiz, Response, Score};
+use super::runbook::Runbook;
 
 /// The schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A boolean with the time it was last set.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -63,7 +67,17 @@ pub struct QuizAttempt {
     pub score: Score,
 }
 
-/// The whole document (schema 1).
+/// An assignment the learner opened from a link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedAssignment {
+    pub assignment: Assignment,
+    /// The link's packed text, to open it again.
+    pub link: String,
+    pub opened_at: f64,
+}
+
+/// The whole document (schema 2; schema 1 had no practice data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
@@ -85,6 +99,24 @@ pub struct Progress {
     /// The quick test in progress, so a reload loses no answer.
     #[serde(default)]
     pub quiz_draft: Option<QuizDraft>,
+    /// Exercise drafts by exercise slug (schema 2).
+    #[serde(default)]
+    pub drafts: BTreeMap<String, Draft>,
+    /// Runbooks by id (schema 2).
+    #[serde(default)]
+    pub runbooks: BTreeMap<String, Runbook>,
+    /// Pre-deploy checklists by id (schema 2).
+    #[serde(default)]
+    pub checklists: BTreeMap<String, Checklist>,
+    /// Team checklist templates by id (schema 2).
+    #[serde(default)]
+    pub templates: BTreeMap<String, Template>,
+    /// Assignments opened from links, by id (schema 2).
+    #[serde(default)]
+    pub assignments: BTreeMap<String, SavedAssignment>,
+    /// An instructor's reviews by submission key (schema 2).
+    #[serde(default)]
+    pub reviews: BTreeMap<String, Review>,
 }
 
 /// A quick test being taken.
@@ -128,6 +160,12 @@ impl Default for Progress {
             last_page: None,
             theme: None,
             quiz_draft: None,
+            drafts: BTreeMap::new(),
+            runbooks: BTreeMap::new(),
+            checklists: BTreeMap::new(),
+            templates: BTreeMap::new(),
+            assignments: BTreeMap::new(),
+            reviews: BTreeMap::new(),
         }
     }
 }
@@ -326,7 +364,20 @@ pub fn decode(raw: &str) -> Result<(Progress, u32), DecodeError> {
 /// One function per schema step: `MIGRATIONS[i]` turns a version `i + 1`
 /// document into a version `i + 2` one. Its length is `SCHEMA_VERSION - 1`.
 type Migration = fn(Value) -> Result<Value, DecodeError>;
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[migrate_v1_to_v2];
+
+/// Schema 2 adds the practice data: drafts, runbooks, checklists, team
+/// templates, opened assignments and reviews. Older documents get them empty.
+fn migrate_v1_to_v2(mut v: Value) -> Result<Value, DecodeError> {
+    let Value::Object(map) = &mut v else {
+        return Err(DecodeError::Shape("the top level is not an object".into()));
+    };
+    for key in ["drafts", "runbooks", "checklists", "templates", "assignments", "reviews"] {
+        map.entry(key.to_string()).or_insert_with(|| Value::Object(Default::default()));
+    }
+    map.insert("schema_version".into(), Value::from(2));
+    Ok(v)
+}
 
 /// Apply the migrations from `from` up to [`SCHEMA_VERSION`].
 fn migrate(mut value: Value, from: u32) -> Result<Value, DecodeError> {
@@ -362,6 +413,18 @@ pub fn merge(a: &Progress, b: &Progress) -> Progress {
         (x, None) => x.clone(),
         (None, y) => y.clone(),
     };
+    for (k, d) in &b.drafts {
+        let merged = match out.drafts.get(k) {
+            Some(mine) => Draft::merge(mine, d),
+            None => d.clone(),
+        };
+        out.drafts.insert(k.clone(), merged);
+    }
+    merge_latest(&mut out.runbooks, &b.runbooks, |r| r.updated_at);
+    merge_latest(&mut out.checklists, &b.checklists, |c| c.updated_at);
+    merge_latest(&mut out.templates, &b.templates, |t| t.updated_at);
+    merge_latest(&mut out.reviews, &b.reviews, |r| r.updated_at);
+    merge_latest(&mut out.assignments, &b.assignments, |a| a.opened_at);
     // A draft that one side already submitted is not a draft any more.
     if let Some(d) = &out.quiz_draft {
         if out.quiz_attempts.iter().any(|a| a.seed == d.seed && a.started_at == d.started_at) {
@@ -370,6 +433,18 @@ pub fn merge(a: &Progress, b: &Progress) -> Progress {
     }
     out.theme = later_stamped(&out.theme, &b.theme);
     out
+}
+
+/// Per key, keep the copy changed last.
+fn merge_latest<T: Clone>(ours: &mut BTreeMap<String, T>, theirs: &BTreeMap<String, T>, at: impl Fn(&T) -> f64) {
+    for (k, v) in theirs {
+        match ours.get(k) {
+            Some(mine) if at(mine) >= at(v) => {}
+            _ => {
+                ours.insert(k.clone(), v.clone());
+            }
+        }
+    }
 }
 
 fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {

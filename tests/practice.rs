@@ -1,0 +1,295 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The practice models: share links, runbooks, checklists, assignments,
+//! submissions, reviews and drafts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+use rollback_lab::core::assignment::{is_date, Assignment, AssignmentItem, ExerciseInfo, Review, Submission};
+use rollback_lab::core::checklist::{Checklist, Template};
+use rollback_lab::core::content::Course;
+use rollback_lab::core::draft::Draft;
+use rollback_lab::core::progress::Mark;
+use rollback_lab::core::runbook::{Runbook, StageRow};
+use rollback_lab::core::share::{self, base64url_decode, base64url_encode, pack, unpack, UnpackError};
+
+fn course() -> Course {
+    Course::from_dir(Path::new("content")).unwrap()
+}
+
+// ---- share links -------------------------------------------------------------
+
+#[test]
+fn base64url_round_trips_and_rejects_garbage() {
+    for data in [&b""[..], b"f", b"fo", b"foo", b"foob", b"\x00\xff\xfe<>?"] {
+        assert_eq!(base64url_decode(&base64url_encode(data)).as_deref(), Some(data));
+    }
+    assert_eq!(base64url_encode(b"\xfb\xff"), "-_8");
+    assert!(base64url_decode("abc$").is_none());
+    assert!(base64url_decode("a").is_none());
+}
+
+#[test]
+fn a_packed_value_unpacks_and_every_kind_of_damage_is_named() {
+    let value = vec!["a".to_string(), "<script>".to_string()];
+    let link = pack("checklist", 1, &value);
+    let (back, v): (Vec<String>, u32) = unpack(&link, "checklist", 1).unwrap();
+    assert_eq!((back, v), (value.clone(), 1));
+
+    let err = |text: &str| unpack::<Vec<String>>(text, "checklist", 1).unwrap_err();
+    assert_eq!(err(""), UnpackError::Empty);
+    assert_eq!(err("not-a-link"), UnpackError::Damaged);
+    assert_eq!(err(&link[..link.len() / 2]), UnpackError::Damaged, "cut in the middle");
+    // Change one character of the body: the checksum no longer matches.
+    let mut chars: Vec<char> = link.chars().collect();
+    chars[3] = if chars[3] == 'A' { 'B' } else { 'A' };
+    assert_eq!(err(&chars.into_iter().collect::<String>()), UnpackError::Tampered);
+    assert!(matches!(err(&pack("assignment", 1, &value)), UnpackError::WrongKind { .. }));
+    assert!(matches!(err(&pack("checklist", 3, &value)), UnpackError::Newer { found: 3, supported: 1 }));
+    assert!(matches!(err(&pack("checklist", 1, &42)), UnpackError::Invalid(_)));
+    assert!(matches!(err(&"x".repeat(share::MAX_PACKED + 1)), UnpackError::TooLong(_)));
+    for e in [UnpackError::Damaged, UnpackError::Tampered, UnpackError::Newer { found: 2, supported: 1 }] {
+        assert!(!e.to_string().is_empty());
+    }
+}
+
+#[test]
+fn query_params_are_found_and_decoded() {
+    assert_eq!(share::query_param("?a=1&import=x%2Dy&b", "import").as_deref(), Some("x-y"));
+    assert_eq!(share::query_param("a=1", "import"), None);
+    assert_eq!(share::query_param("q=two+words", "q").as_deref(), Some("two words"));
+    assert_eq!(share::query_param("q=bad%zz", "q").as_deref(), Some("bad%zz"));
+}
+
+proptest! {
+    #[test]
+    fn unpacking_arbitrary_text_never_panics(text in ".{0,200}") {
+        let _ = unpack::<Checklist>(&text, "checklist", 1);
+    }
+
+    #[test]
+    fn packing_round_trips_any_strings(items in prop::collection::vec(".{0,40}", 0..8)) {
+        let link = pack("x", 1, &items);
+        let (back, _): (Vec<String>, u32) = unpack(&link, "x", 1).unwrap();
+        prop_assert_eq!(back, items);
+    }
+}
+
+// ---- runbooks ------------------------------------------------------------------
+
+fn fields(r: &Runbook) -> Vec<String> {
+    r.issues().into_iter().map(|i| i.field).collect()
+}
+
+#[test]
+fn the_exercise_1_runbook_is_complete() {
+    let mut r = Runbook::exercise_1("rb", 0.0);
+    r.owner = "Ana".into();
+    assert!(r.issues().is_empty(), "{:?}", r.issues());
+    let pct: Vec<f64> = r.stage_percents().iter().map(|(p, _)| *p).collect();
+    assert_eq!(pct, vec![5.0, 25.0, 50.0, 100.0]);
+}
+
+#[test]
+fn stages_must_increase_and_end_at_100() {
+    let mut r = Runbook::exercise_1("rb", 0.0);
+    r.owner = "Ana".into();
+    r.stages = vec![
+        StageRow { percent: "5".into(), hold_minutes: "10".into() },
+        StageRow { percent: "5".into(), hold_minutes: "10".into() },
+        StageRow { percent: "abc".into(), hold_minutes: "x".into() },
+        StageRow { percent: "50".into(), hold_minutes: "".into() },
+    ];
+    let f = fields(&r);
+    assert!(f.contains(&"stages[1].percent".to_string()), "{f:?}");
+    assert!(f.contains(&"stages[2].percent".to_string()), "{f:?}");
+    assert!(f.contains(&"stages[2].hold_minutes".to_string()), "{f:?}");
+    assert!(f.contains(&"stages".to_string()), "must end at 100: {f:?}");
+    assert_eq!(r.issue("stages").as_deref(), Some("The last stage must be 100 %."));
+    r.stages[3].percent = "150".into();
+    assert!(fields(&r).contains(&"stages[3].percent".to_string()));
+}
+
+#[test]
+fn thresholds_need_numbers_and_a_window_and_a_kill_switch_is_required() {
+    let mut r = Runbook::exercise_1("rb", 0.0);
+    r.owner = "Ana".into();
+    r.thresholds[0].value = "one percent".into();
+    r.thresholds[1].window_minutes = "".into();
+    r.thresholds[1].compare = "ratio".into();
+    r.thresholds[2].value = "NaN".into();
+    for f in &mut r.flags {
+        f.kill_switch = false;
+    }
+    let f = fields(&r);
+    for want in ["thresholds[0].value", "thresholds[1].window_minutes", "thresholds[2].value", "flags"] {
+        assert!(f.contains(&want.to_string()), "{want}: {f:?}");
+    }
+}
+
+#[test]
+fn the_markdown_layout_is_fixed_and_escapes_table_cells() {
+    let mut r = Runbook::exercise_1("rb", 0.0);
+    r.owner = "Ana | Ops\nteam".into();
+    let md = r.to_markdown("2026-11-26");
+    for heading in [
+        "# Runbook: Require customerType",
+        "## Feature flags",
+        "## Rollout stages",
+        "## Abort thresholds",
+        "## Database phases",
+        "**Last safe rollback point:**",
+        "## Rollback",
+        "## Rollforward",
+        "## Communication",
+    ] {
+        assert!(md.contains(heading), "missing {heading}\n{md}");
+    }
+    assert!(md.contains("Ana \\| Ops team"), "{md}");
+    assert!(md.contains("| 4 | 100 % | — |"), "{md}");
+    assert!(md.contains("p99 latency (ms) | above 1.4 × baseline | 10 min | roll back"), "{md}");
+    let pos = |s: &str| md.find(s).unwrap();
+    assert!(pos("## Feature flags") < pos("## Rollout stages") && pos("## Rollback") < pos("## Rollforward"));
+}
+
+// ---- checklists ------------------------------------------------------------------
+
+#[test]
+fn a_checklist_has_the_eight_items_plus_the_template_and_knows_its_blockers() {
+    let c = course();
+    let def = &c.checklists["pre-deploy"];
+    let t = Template::starter("t", 0.0);
+    let mut list = Checklist::new("c1", "Orders v1.43", def, Some(&t), 1.0);
+    assert_eq!(list.items.len(), 11);
+    assert_eq!(list.readiness(), (0, 11, 0));
+    for item in list.items.iter_mut().take(10) {
+        item.checked = true;
+    }
+    list.items[0].note = "https://grafana.example/d/orders".into();
+    assert_eq!(list.readiness(), (10, 11, 90));
+    let blockers = list.blockers();
+    assert_eq!(blockers.len(), 1);
+    assert!(blockers[0].custom);
+    let md = list.to_markdown("2026-11-26");
+    assert!(md.contains("Readiness: **10 of 11** (90 %)"), "{md}");
+    assert!(md.contains("- [x] ") && md.contains("- [ ] "), "{md}");
+    assert!(md.contains("— https://grafana.example/d/orders"), "{md}");
+    assert!(md.contains("**Blockers (1):**"), "{md}");
+    assert!(list.check_imported().is_ok());
+    let empty = Checklist { items: vec![], ..list };
+    assert!(empty.check_imported().is_err());
+}
+
+// ---- assignments and submissions ---------------------------------------------------
+
+fn assignment() -> Assignment {
+    Assignment {
+        title: "Week 2: migrations".into(),
+        instructions: "Work alone.".into(),
+        items: vec![
+            AssignmentItem::Exercise { slug: "exercise-2".into() },
+            AssignmentItem::Exercise { slug: "mini-challenge".into() },
+            AssignmentItem::Quiz { pass_percent: 80 },
+        ],
+        due: Some("2026-12-04".into()),
+    }
+}
+
+#[test]
+fn assignments_are_validated() {
+    let ex = ["exercise-1", "exercise-2", "mini-challenge"];
+    assert!(assignment().problems(&ex).is_empty());
+    let bad = Assignment {
+        title: " ".into(),
+        instructions: String::new(),
+        items: vec![AssignmentItem::Exercise { slug: "exercise-9".into() }, AssignmentItem::Quiz { pass_percent: 0 }],
+        due: Some("2026-02-30".into()),
+    };
+    assert_eq!(bad.problems(&ex).len(), 4, "{:?}", bad.problems(&ex));
+    assert!(is_date("2028-02-29") && !is_date("2027-02-29") && !is_date("26-1-1") && !is_date("2026-13-01"));
+}
+
+#[test]
+fn a_submission_round_trips_and_reads_as_markdown() {
+    let mut drafts = BTreeMap::new();
+    let mut d = Draft { text: "1. Expand\n2. <script>alert(1)</script>".into(), at: 5.0, ..Default::default() };
+    d.rubric.insert("own-0".into(), Mark { on: true, at: 6.0 });
+    d.revealed_at = Some(7.0);
+    drafts.insert("exercise-2".to_string(), d);
+    let infos = [
+        ExerciseInfo {
+            slug: "exercise-2",
+            title: "Exercise 2",
+            rubric: vec![("own-0".into(), "Exact steps".into()), ("own-1".into(), "SQL".into())],
+        },
+        ExerciseInfo { slug: "mini-challenge", title: "Mini challenge", rubric: vec![] },
+    ];
+    let s = Submission::build(&assignment(), "Sam", "26/11/2026", &infos, &drafts, &[], &|t| t.to_string());
+    assert_eq!(s.exercises.len(), 2);
+    assert_eq!(s.exercises[0].rubric[0].mark, Some(true));
+    assert_eq!(s.exercises[0].rubric[1].mark, None);
+    assert!(s.exercises[0].saw_model_answer);
+    let q = s.quiz.as_ref().unwrap();
+    assert_eq!((q.pass_percent, q.met_pass_mark, q.best_percent), (80, false, None));
+    assert!(s.markdown.contains("# Submission: Week 2: migrations"), "{}", s.markdown);
+    assert!(s.markdown.contains("_Not taken._"));
+    let json = serde_json::to_string_pretty(&s).unwrap();
+    assert_eq!(Submission::parse(&json).unwrap(), s);
+}
+
+#[test]
+fn hostile_or_foreign_submission_files_are_refused_clearly() {
+    for (text, needle) in [
+        ("", "empty"),
+        ("<html><script>alert(1)</script>", "not valid JSON"),
+        ("{\"kind\": \"something-else\"}", "not a Rollback Lab submission"),
+        ("{\"kind\": \"rollback-lab-submission\", \"version\": 99}", "newer version"),
+        ("{\"kind\": \"rollback-lab-submission\", \"version\": 1, \"learner\": 5}", "damaged"),
+    ] {
+        let err = Submission::parse(text).unwrap_err();
+        assert!(err.contains(needle), "{text}: {err}");
+    }
+    let huge = format!("{{\"kind\": \"{}\"}}", "x".repeat(3_000_000));
+    assert!(Submission::parse(&huge).unwrap_err().contains("KB"));
+}
+
+#[test]
+fn review_feedback_exports_as_markdown() {
+    let s = Submission::build(&assignment(), "Sam", "today", &[], &BTreeMap::new(), &[], &|t| t.to_string());
+    let mut r = Review::default();
+    r.overall = "Good start.".into();
+    r.feedback.insert("quiz".into(), "Retake it.".into());
+    let md = r.to_markdown(&s);
+    assert!(md.contains("# Feedback: Week 2: migrations") && md.contains("For Sam"));
+    assert!(md.contains("## Overall\n\nGood start.") && md.contains("## Quick test\n\nRetake it."));
+    assert_eq!(Review::key(&s), "Sam|today|Week 2: migrations");
+}
+
+// ---- drafts ----------------------------------------------------------------------
+
+#[test]
+fn the_model_answer_waits_for_the_rubric_or_giving_up() {
+    let ids: Vec<String> = vec!["a".into(), "b".into()];
+    let mut d = Draft::default();
+    assert!(!d.may_reveal(&ids));
+    d.rubric.insert("a".into(), Mark { on: true, at: 1.0 });
+    assert!(!d.may_reveal(&ids));
+    d.rubric.insert("b".into(), Mark { on: false, at: 2.0 });
+    assert!(d.may_reveal(&ids), "marking 'not yet' counts as marking");
+    let gave_up = Draft { gave_up: true, ..Default::default() };
+    assert!(gave_up.may_reveal(&ids));
+}
+
+#[test]
+fn drafts_from_two_tabs_merge_by_time() {
+    let mut a = Draft { text: "old".into(), at: 1.0, ..Default::default() };
+    a.rubric.insert("x".into(), Mark { on: true, at: 10.0 });
+    let mut b = Draft { text: "new".into(), at: 2.0, ..Default::default() };
+    b.rubric.insert("x".into(), Mark { on: false, at: 5.0 });
+    b.rubric.insert("y".into(), Mark { on: true, at: 5.0 });
+    let m = Draft::merge(&a, &b);
+    assert_eq!(m.text, "new");
+    assert_eq!(m.mark("x"), Some(true), "the later mark wins");
+    assert_eq!(m.mark("y"), Some(true));
+}

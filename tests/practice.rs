@@ -257,8 +257,7 @@ fn hostile_or_foreign_submission_files_are_refused_clearly() {
 #[test]
 fn review_feedback_exports_as_markdown() {
     let s = Submission::build(&assignment(), "Sam", "today", &[], &BTreeMap::new(), &[], &|t| t.to_string());
-    let mut r = Review::default();
-    r.overall = "Good start.".into();
+    let mut r = Review { overall: "Good start.".into(), ..Default::default() };
     r.feedback.insert("quiz".into(), "Retake it.".into());
     let md = r.to_markdown(&s);
     assert!(md.contains("# Feedback: Week 2: migrations") && md.contains("For Sam"));

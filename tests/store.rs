@@ -138,7 +138,7 @@ fn import_checks_without_changing_anything() {
     p.add_attempt(attempt("x", 8, 2.0));
     match check_import(&p.to_json_pretty()) {
         ImportCheck::Valid { progress, attempts, lessons_done } => {
-            assert_eq!(progress, p);
+            assert_eq!(*progress, p);
             assert_eq!((attempts, lessons_done), (1, 1));
         }
         other => panic!("{other:?}"),

@@ -185,7 +185,7 @@ pub fn save(backend: &dyn Backend, progress: &Progress) -> Result<(), StoreError
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportCheck {
     /// A valid document: replace the current progress with it (after asking).
-    Valid { progress: Progress, attempts: usize, lessons_done: usize },
+    Valid { progress: Box<Progress>, attempts: usize, lessons_done: usize },
     /// Not importable; nothing changes.
     Invalid(String),
 }
@@ -199,7 +199,7 @@ pub fn check_import(text: &str) -> ImportCheck {
         Ok((progress, _)) => {
             let attempts = progress.quiz_attempts.len();
             let lessons_done = progress.lessons.values().filter(|l| l.is_done()).count();
-            ImportCheck::Valid { progress, attempts, lessons_done }
+            ImportCheck::Valid { progress: Box::new(progress), attempts, lessons_done }
         }
         Err(e) => ImportCheck::Invalid(format!("This file can't be imported: {e}. Nothing was changed.")),
     }

@@ -1,12 +1,17 @@
 //! The Leptos view layer (browser only). One folder per feature; views call
 //! core methods through signals and never compute themselves.
 
+pub mod assignment;
+pub mod checklist;
+pub mod exercise;
+pub mod form;
 pub mod home;
 pub mod lesson;
 pub mod markdown;
 pub mod placeholder;
 pub mod progress;
 pub mod quiz;
+pub mod runbook;
 pub mod shell;
 pub mod state;
 pub mod util;

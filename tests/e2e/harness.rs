@@ -218,7 +218,8 @@ impl Browser {
     pub async fn wait_js(&self, expr: &str) -> R<Value> {
         let started = Instant::now();
         loop {
-            let v = self.js(&format!("return ({expr});")).await?;
+            // An element not rendered yet is not an error: keep waiting.
+            let v = self.js(&format!("try {{ return ({expr}); }} catch (e) {{ return null; }}")).await?;
             let truthy = match &v {
                 Value::Null => false,
                 Value::Bool(b) => *b,
@@ -367,4 +368,61 @@ pub fn course() -> &'static rollback_lab::core::content::Course {
         rollback_lab::core::content::Course::from_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"))
             .expect("content parses")
     })
+}
+
+impl Browser {
+    /// Set a field's value as if typed, and fire `input` (and `change`).
+    pub async fn fill(&self, css: &str, text: &str) -> R {
+        self.wait_for_css(css).await?;
+        self.js(&format!(
+            "const el = document.querySelector({css}); el.focus(); \
+             const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : (el.tagName === 'SELECT' ? HTMLSelectElement.prototype : HTMLInputElement.prototype); \
+             Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, {text}); \
+             el.dispatchEvent(new Event('input', {{bubbles: true}})); el.dispatchEvent(new Event('change', {{bubbles: true}})); return true;",
+            css = serde_json::json!(css),
+            text = serde_json::json!(text)
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// Give a file input a file, as if chosen in the file picker.
+    pub async fn choose_file(&self, css: &str, name: &str, text: &str) -> R {
+        self.wait_for_css(css).await?;
+        self.js(&format!(
+            "const dt = new DataTransfer(); dt.items.add(new File([{text}], {name}, {{type: 'application/json'}})); \
+             const i = document.querySelector({css}); i.files = dt.files; i.dispatchEvent(new Event('change', {{bubbles: true}})); return true;",
+            css = serde_json::json!(css),
+            name = serde_json::json!(name),
+            text = serde_json::json!(text)
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// The text of the last file offered for download (after `after` changes).
+    pub async fn last_download(&self) -> R<(String, String)> {
+        let v =
+            self.wait_js("window.__lastDownload && [window.__lastDownload.name, window.__lastDownload.text]").await?;
+        Ok((v[0].as_str().unwrap_or_default().to_string(), v[1].as_str().unwrap_or_default().to_string()))
+    }
+
+    /// Forget the last download, so the next one can be awaited.
+    pub async fn clear_download(&self) -> R {
+        self.js("window.__lastDownload = null; return true;").await?;
+        Ok(())
+    }
+
+    /// Fail if the XSS trap fired or user content produced active elements.
+    pub async fn assert_no_xss(&self, context: &str) -> R {
+        let calls = self.xss_calls().await?;
+        let active = self
+            .js("return document.querySelectorAll('main script, main iframe, main object, main embed, main [onerror], main [onload], main [onclick], main [onmouseover], main [onfocus], main [ontoggle], main a[href^=\"javascript:\" i], main [src^=\"javascript:\" i], main [srcdoc]').length;")
+            .await?;
+        if calls.is_empty() && active.as_u64() == Some(0) {
+            Ok(())
+        } else {
+            Err(format!("{context}: XSS trap calls {calls:?}, active elements {active}").into())
+        }
+    }
 }

@@ -4,5 +4,6 @@
 
 mod harness;
 mod pages;
+mod practice;
 mod quiz;
 mod shell;

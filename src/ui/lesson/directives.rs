@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::core::content::ExerciseMeta;
 use crate::ui::state::{app_state, course};
 use crate::ui::util;
 
@@ -66,25 +65,4 @@ fn LessonChecklist(id: String) -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// The expected output and rubric of an exercise page.
-#[component]
-pub fn ExerciseBox(slug: String, meta: ExerciseMeta) -> impl IntoView {
-    let _ = slug;
-    let rubric = meta.rubric.iter().map(|r| view! { <li>{r.clone()}</li> }).collect::<Vec<_>>();
-    view! {
-        <section class="exercise-box" aria-labelledby="exercise-expected">
-            <h2 id="exercise-expected">"What a complete answer contains"</h2>
-            <p>{meta.expected_output.clone()}</p>
-            <h3>"Rubric"</h3>
-            <ul>{rubric}</ul>
-            {meta.hint.clone().map(|h| view! {
-                <details class="hint">
-                    <summary>"Show a hint"</summary>
-                    <p>{h}</p>
-                </details>
-            })}
-        </section>
-    }
 }

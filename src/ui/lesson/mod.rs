@@ -99,8 +99,11 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         util::announce(if on { "Marked as done." } else { "Marked as not done." });
     };
 
-    let exercise =
-        page.front.exercise.clone().map(|ex| view! { <directives::ExerciseBox slug=slug.clone() meta=ex /> });
+    let exercise = page
+        .front
+        .exercise
+        .clone()
+        .map(|ex| view! { <crate::ui::exercise::ExercisePractice slug=slug.clone() meta=ex /> });
 
     // After the page is in the DOM, honour a #fragment in the address.
     request_animation_frame(move || {
@@ -116,7 +119,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     let title = format!("{} · Rollback Lab", page.front.title);
     view! {
         <Title text=title />
-        <article class="page" data-slug=slug.clone()>
+        <article class="page" class:wide=page.front.exercise.is_some() data-slug=slug.clone()>
             <p class="eyebrow">{page.front.part.clone()}</p>
             <h1>{page.front.title.clone()}</h1>
             <p class="summary">{page.front.summary.clone()}</p>

@@ -60,7 +60,7 @@ pub fn ProgressPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
                 Some(text) => match store::check_import(&text) {
-                    ImportCheck::Valid { progress, .. } => pending.set(Some(progress)),
+                    ImportCheck::Valid { progress, .. } => pending.set(Some(*progress)),
                     ImportCheck::Invalid(msg) => import_error.set(Some(msg)),
                 },
                 None => import_error.set(Some("The file could not be read as text. Nothing was changed.".into())),

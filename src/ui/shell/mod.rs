@@ -14,7 +14,7 @@ use leptos_router::path;
 use crate::core::routes::{self, Route};
 use crate::ui::state::{course, AppState};
 use crate::ui::util::{self, StatusMessage};
-use crate::ui::{home, lesson, placeholder, progress, quiz};
+use crate::ui::{assignment, checklist, home, lesson, placeholder, progress, quiz, runbook};
 
 pub use nav::Sidebar;
 
@@ -111,6 +111,10 @@ fn Dispatch() -> impl IntoView {
         Route::Page(slug) => view! { <lesson::ContentPage slug=slug /> }.into_any(),
         Route::Quiz => view! { <quiz::QuizPage /> }.into_any(),
         Route::Progress => view! { <progress::ProgressPage /> }.into_any(),
+        Route::Runbooks => view! { <runbook::RunbooksPage /> }.into_any(),
+        Route::Checklists => view! { <checklist::ChecklistsPage /> }.into_any(),
+        Route::Assignments => view! { <assignment::AssignmentsPage /> }.into_any(),
+        Route::Review => view! { <assignment::ReviewPage /> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
         other => view! { <placeholder::ToolPage route=other /> }.into_any(),
     }

@@ -595,3 +595,25 @@ fn engine_never_panics_on_hostile_values() {
     assert!(!s.verdict.is_empty());
     assert!(!sim.act(Action::Pause), "no action after the end");
 }
+
+#[test]
+fn replaying_to_a_minute_then_continuing_equals_the_full_replay() {
+    use rollback_lab::core::canary::{Action, Scenario, Sim};
+    let sc = Scenario::default();
+    let mut live = Sim::new(sc.clone());
+    live.run_until(7);
+    live.act(Action::Pause);
+    live.run_until(12);
+    live.act(Action::Resume);
+    live.act(Action::KillSwitchOn);
+    live.run_until(20);
+    let actions = live.actions().to_vec();
+    let mut paused = Sim::replay_until(sc.clone(), &actions, 12);
+    assert_eq!(paused.minute(), 12);
+    assert_eq!(paused.ticks(), &live.ticks()[..12]);
+    assert!(paused.kill_switch(), "the actions of minute 12 are already applied");
+    paused.run_to_end();
+    live.run_to_end();
+    assert_eq!(paused.ticks(), live.ticks());
+    assert_eq!(Sim::replay(sc, &actions).ticks(), live.ticks());
+}

@@ -175,3 +175,17 @@ fn quiz_mistakes_are_reported_with_the_question_line() {
     assert!(has(&errors, "`lesson`: link `/learn/a#nope`"), "{errors:?}");
     assert!(has(&errors, "exactly 10 questions, found 1"), "{errors:?}");
 }
+
+#[test]
+fn run_directives_and_simulator_links_name_existing_scenarios() {
+    let t = TempContent::new("run");
+    t.write("scenarios/canary/demo.toml", "title = \"Demo\"\n");
+    t.write(
+        "lessons/r.md",
+        &page("r", 30, "{{#run canary demo}}\n\n{{#run canary missing}}\n\n[sim](/simulators/canary?scenario=nope)\n"),
+    );
+    let errors = t.errors();
+    assert!(!has(&errors, "run canary demo"), "{errors:?}");
+    assert!(has(&errors, "content/lessons/r.md:10: directive `run canary missing`"), "{errors:?}");
+    assert!(has(&errors, "content/lessons/r.md:12: link `/simulators/canary?scenario=nope`"), "{errors:?}");
+}

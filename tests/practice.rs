@@ -292,3 +292,27 @@ fn drafts_from_two_tabs_merge_by_time() {
     assert_eq!(m.mark("x"), Some(true), "the later mark wins");
     assert_eq!(m.mark("y"), Some(true));
 }
+
+#[test]
+fn a_runbook_plan_runs_in_the_canary_simulator() {
+    use rollback_lab::core::canary::plan::scenario_from_plan;
+    use rollback_lab::core::canary::{Compare, Metric, Scenario, Sim};
+    let mut r = Runbook::exercise_1("rb", 0.0);
+    r.owner = "Ana".into();
+    let plan = r.canary_plan();
+    let sc = scenario_from_plan(&plan, &Scenario::default());
+    assert!(sc.validate().is_ok(), "{:?}", sc.validate());
+    let weights: Vec<f64> = sc.steps.iter().filter_map(|s| s.set_weight).collect();
+    assert_eq!(weights, vec![5.0, 25.0, 50.0, 100.0]);
+    assert_eq!(sc.minutes, 15 + 30 + 30 + 30);
+    // "5xx above 1 % for 5 min" becomes an absolute 0.01 error-rate gate.
+    let g = &sc.gates[0];
+    assert_eq!((g.metric, g.compare, g.above, g.for_minutes), (Metric::ErrorRate, Compare::Absolute, Some(0.01), 5));
+    let p99 = &sc.gates[1];
+    assert_eq!((p99.metric, p99.compare, p99.above), (Metric::LatencyP99, Compare::Ratio, Some(1.4)));
+    let kpi = &sc.gates[2];
+    assert_eq!((kpi.metric, kpi.compare, kpi.below), (Metric::Kpi, Compare::Difference, Some(-0.02)));
+    let mut sim = Sim::new(sc);
+    sim.run_to_end();
+    assert_eq!(sim.summary().outcome, rollback_lab::core::canary::Outcome::Promoted, "a healthy plan is promoted");
+}

@@ -27,7 +27,7 @@ pub const QUIZ_PATH: &str = "quiz/quick-test.toml";
 pub const QUIZ_QUESTIONS: usize = 10;
 
 /// Directives a page may use: `{{#name arg}}`.
-pub const DIRECTIVES: &[&str] = &["checklist", "canary", "migration", "quiz", "diagram", "threshold"];
+pub const DIRECTIVES: &[&str] = &["checklist", "run", "canary", "migration", "quiz", "diagram", "threshold"];
 
 /// A content problem, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,7 +318,14 @@ impl Course {
         if !markdown::is_safe_href(href) {
             return Err(format!("link `{href}` uses a scheme that is not allowed"));
         }
-        let (path, _query, fragment) = routes::split_href(href);
+        let (path, query, fragment) = routes::split_href(href);
+        if let (Some(engine), Some(q)) = (path.strip_prefix("/simulators/"), query) {
+            if let Some(slug) = super::share::query_param(q, "scenario") {
+                if !self.data.contains_key(&format!("scenarios/{engine}/{slug}.toml")) {
+                    return Err(format!("link `{href}`: no scenario content/scenarios/{engine}/{slug}.toml"));
+                }
+            }
+        }
         let target_slug = if path.is_empty() {
             match from {
                 Some(s) => Some(s.to_string()),
@@ -469,16 +476,22 @@ impl Course {
                 [id] => Err(format!("directive `checklist {id}`: no content/checklist/{id}.toml")),
                 _ => Err("directive `checklist` takes one argument: the checklist id".into()),
             },
-            other if DIRECTIVES.contains(&other) => directive_hook(self, other, args)
-                .unwrap_or_else(|| Err(format!("directive `{other}` is not available yet"))),
+            "run" => match args {
+                [engine, slug] if engine == "canary" || engine == "migration" => {
+                    if self.data.contains_key(&format!("scenarios/{engine}/{slug}.toml")) {
+                        Ok(())
+                    } else {
+                        Err(format!("directive `run {engine} {slug}`: no content/scenarios/{engine}/{slug}.toml"))
+                    }
+                }
+                _ => {
+                    Err("directive `run` takes two arguments: `canary` or `migration`, and a scenario file name".into())
+                }
+            },
+            other if DIRECTIVES.contains(&other) => Err(format!("directive `{other}` is not available yet")),
             other => Err(format!("unknown directive `{other}` (known: {})", DIRECTIVES.join(", "))),
         }
     }
-}
-
-/// Directives whose targets live in other modules are checked there.
-fn directive_hook(_course: &Course, _name: &str, _args: &[String]) -> Option<Result<(), String>> {
-    None
 }
 
 /// The 1-based line of a data file's source (TOML only) containing `needle`.

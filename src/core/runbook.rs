@@ -222,7 +222,7 @@ impl Runbook {
             metric: "kpi".into(),
             compare: "difference".into(),
             direction: "below".into(),
-            value: "-0.5".into(),
+            value: "-2".into(),
             window_minutes: "15".into(),
             action: "halt".into(),
         });

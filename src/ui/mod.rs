@@ -2,12 +2,15 @@
 //! core methods through signals and never compute themselves.
 
 pub mod assignment;
+pub mod canary;
+pub mod chart;
 pub mod checklist;
 pub mod exercise;
 pub mod form;
 pub mod home;
 pub mod lesson;
 pub mod markdown;
+pub mod migration;
 pub mod placeholder;
 pub mod progress;
 pub mod quiz;

@@ -257,9 +257,16 @@ impl Browser {
         Ok(self.wait_for_css(css).await?.text().await?)
     }
 
-    /// Click the first element matching `css`.
+    /// Click the first element matching `css` (scrolled to the middle of
+    /// the window first, so the sticky header never covers it).
     pub async fn click(&self, css: &str) -> R {
-        self.wait_for_css(css).await?.click().await?;
+        let el = self.wait_for_css(css).await?;
+        self.js(&format!(
+            "const e = document.querySelector({}); if (e) e.scrollIntoView({{block: 'center'}}); return true;",
+            serde_json::json!(css)
+        ))
+        .await?;
+        el.click().await?;
         Ok(())
     }
 

@@ -7,3 +7,4 @@ mod pages;
 mod practice;
 mod quiz;
 mod shell;
+mod sims;

@@ -546,14 +546,27 @@ impl Sim {
     /// Runs `scenario` to the end, applying each recorded action before the
     /// tick of its minute, exactly as it was applied live.
     pub fn replay(scenario: Scenario, actions: &[RecordedAction]) -> Sim {
+        let mut sim = Sim::replay_until(scenario, actions, u32::MAX);
+        sim.run_to_end();
+        sim
+    }
+
+    /// Replays `actions` and stops before the tick of `minute` (a shared run
+    /// that was paused there), with the actions of that minute already
+    /// applied, exactly as they were when it was shared. Continuing with
+    /// [`Sim::run_to_end`] gives the same run as [`Sim::replay`].
+    pub fn replay_until(scenario: Scenario, actions: &[RecordedAction], minute: u32) -> Sim {
         let mut sim = Sim::new(scenario);
         let mut sorted: Vec<RecordedAction> = actions.to_vec();
         sorted.sort_by_key(|a| a.minute); // stable: same-minute order kept
         let mut next = 0;
-        while !sim.is_finished() {
+        loop {
             while next < sorted.len() && sorted[next].minute <= sim.minute {
                 sim.act(sorted[next].action);
                 next += 1;
+            }
+            if sim.is_finished() || sim.minute >= minute {
+                break;
             }
             sim.step();
         }

@@ -26,6 +26,7 @@ pub mod engine;
 pub mod flags;
 pub mod judge;
 pub mod model;
+pub mod plan;
 pub mod scenario;
 pub mod slo;
 pub mod stats;

@@ -9,6 +9,7 @@ use crate::ui::util;
 pub fn render(name: &str, args: &[String]) -> AnyView {
     match (name, args) {
         ("checklist", [id]) => view! { <LessonChecklist id=id.clone() /> }.into_any(),
+        ("run", [engine, slug]) => view! { <RunCard engine=engine.clone() slug=slug.clone() /> }.into_any(),
         _ => view! { <p class="directive-missing">{format!("({name} is not available)")}</p> }.into_any(),
     }
 }
@@ -65,4 +66,25 @@ fn LessonChecklist(id: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "Run this in the simulator": a card with the scenario's title and story.
+#[component]
+fn RunCard(engine: String, slug: String) -> impl IntoView {
+    let (title, description) = if engine == "canary" {
+        crate::ui::canary::shipped().into_iter().find(|(s, _)| *s == slug).map(|(_, sc)| (sc.title, sc.description))
+    } else {
+        crate::ui::migration::shipped().into_iter().find(|(s, _)| *s == slug).map(|(_, sc)| (sc.title, sc.description))
+    }
+    .unwrap_or_else(|| (slug.clone(), String::new()));
+    let href = util::app_href(&format!("/simulators/{engine}?scenario={slug}"));
+    let tool = if engine == "canary" { "canary simulator" } else { "migration simulator" };
+    let label = format!("Run in the {tool}: {title}");
+    view! {
+        <aside class="run-card" aria-label=label>
+            <p class="run-card-title">{title}</p>
+            {(!description.is_empty()).then(|| view! { <p class="muted">{description}</p> })}
+            <a class="button primary" href=href>{format!("▶ Run this in the {tool}")}</a>
+        </aside>
+    }
 }

@@ -14,7 +14,7 @@ use leptos_router::path;
 use crate::core::routes::{self, Route};
 use crate::ui::state::{course, AppState};
 use crate::ui::util::{self, StatusMessage};
-use crate::ui::{assignment, checklist, home, lesson, placeholder, progress, quiz, runbook};
+use crate::ui::{assignment, canary, checklist, home, lesson, migration, placeholder, progress, quiz, runbook};
 
 pub use nav::Sidebar;
 
@@ -112,6 +112,8 @@ fn Dispatch() -> impl IntoView {
         Route::Quiz => view! { <quiz::QuizPage /> }.into_any(),
         Route::Progress => view! { <progress::ProgressPage /> }.into_any(),
         Route::Runbooks => view! { <runbook::RunbooksPage /> }.into_any(),
+        Route::CanarySim => view! { <canary::CanaryPage /> }.into_any(),
+        Route::MigrationSim => view! { <migration::MigrationPage /> }.into_any(),
         Route::Checklists => view! { <checklist::ChecklistsPage /> }.into_any(),
         Route::Assignments => view! { <assignment::AssignmentsPage /> }.into_any(),
         Route::Review => view! { <assignment::ReviewPage /> }.into_any(),

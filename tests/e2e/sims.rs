@@ -1,0 +1,191 @@
+//! The canary and migration simulators, as a learner uses them.
+
+use crate::harness::{Browser, R};
+
+#[tokio::test]
+async fn worked_example_3_runs_from_its_page_and_the_gate_rolls_it_back() -> R {
+    let b = Browser::new().await?;
+    b.open("/learn/example-hotfix-or-rollback").await?;
+    b.click_text(".run-card a", "Run this in the canary simulator").await?;
+    b.wait_for_text("main h1", "Canary simulator").await?;
+    b.wait_for_text(".scenario-description", "40 % slower").await?;
+    b.click_text("button", "Run to the end").await?;
+    b.wait_for_text(".summary-card .outcome", "Rolled back").await?;
+    b.wait_for_text(".event-log", "gate \"p99 > 1.4× baseline for 10 min\"").await?;
+    // The p99 chart shows the rollback as a marker, and the gate threshold line.
+    b.wait_for_css("#chart-latency_p99 .marker.rollback").await?;
+    b.wait_for_css("#chart-latency_p99 path.series.threshold").await?;
+    b.wait_for_text(".summary-card .verdict", "never saw the regression").await?;
+    b.screenshot("canary-worked-example-3").await?;
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    b.assert_no_errors("canary").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_learner_steps_acts_and_shares_a_canary_run() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/canary?scenario=kill-switch-save").await?;
+    b.wait_for_text(".sim-clock", "minute 0").await?;
+    for _ in 0..6 {
+        b.click_text("button", "Step 1 minute").await?;
+    }
+    b.wait_for_text(".sim-clock", "minute 6").await?;
+    b.click_text("button", "Kill switch: off").await?;
+    b.wait_for_text(".event-log", "kill switch").await?;
+    b.wait_for_text(".sim-status", "new code path off").await?;
+    let events_before = b.js("return document.querySelectorAll('.event-log li').length;").await?;
+    // The share link replays the same run in a fresh browser.
+    b.click_text("button", "Copy share link").await?;
+    let link = b
+        .wait_js("document.getElementById('canary-share-link') && document.getElementById('canary-share-link').value")
+        .await?;
+    let other = Browser::new().await?;
+    other.client.goto(link.as_str().unwrap()).await?;
+    other.wait_for_text(".sim-clock", "minute 7").await?;
+    other.wait_for_text(".sim-status", "new code path off").await?;
+    let events_after = other.js("return document.querySelectorAll('.event-log li').length;").await?;
+    assert_eq!(events_before, events_after, "the replay has the same events");
+    // A tampered link: a clear message and the default scenario.
+    let bad = link.as_str().unwrap().replace("run=", "run=zz");
+    other.client.goto(&bad).await?;
+    other.wait_for_text("main .field-error", "can't be opened").await?;
+    other.wait_for_css("#chart-error_rate").await?;
+    other.assert_no_errors("shared run").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn canary_parameters_re_simulate_and_bad_values_are_refused_beside_the_field() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/canary?scenario=worked-example-1").await?;
+    b.click_text("button", "Run to the end").await?;
+    b.wait_for_text(".summary-card .outcome", "Promoted").await?;
+    // A big error fault from minute 3: the gate rolls it back at once.
+    b.fill("#cs-fault-kind", "error").await?;
+    b.fill("#cs-fault-at", "3").await?;
+    b.fill("#cs-fault-factor", "40").await?;
+    b.wait_for_text(".summary-card .outcome", "Rolled back").await?;
+    // Values out of range are refused beside the field; the run stays as it was.
+    for (id, bad, msg) in [
+        ("#cs-error-rate", "-1", "Allowed: 0 to 100"),
+        ("#cs-stages", "5, 250", "not a percentage"),
+        ("#cs-minutes", "NaN", "Type a number"),
+        ("#cs-fault-factor", "", "Type a number"),
+        ("#cs-rpm", "0", "Allowed: 1 to"),
+    ] {
+        b.fill(id, bad).await?;
+        b.wait_for_text(&format!("{id}-error"), msg).await?;
+        b.wait_for_text(".summary-card .outcome", "Rolled back").await?;
+    }
+    b.assert_no_errors("params").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_runbook_plan_opens_in_the_canary_simulator() -> R {
+    let b = Browser::new().await?;
+    b.open("/runbooks").await?;
+    b.click_text("button", "New from exercise 1").await?;
+    b.wait_for_css("#rb-name").await?;
+    b.click_text("button", "Try this plan in the canary simulator").await?;
+    b.wait_for_text("main h1", "Canary simulator").await?;
+    b.wait_for_text(".gate-list", "error_rate").await?;
+    b.click_text("button", "Run to the end").await?;
+    b.wait_for_text(".summary-card .outcome", "Promoted").await?;
+    Ok(())
+}
+
+async fn skip(b: &Browser) -> R {
+    b.click_text("button", "Skip until idle").await
+}
+
+#[tokio::test]
+async fn the_rename_through_contract_then_a_rollback_counts_the_rows_lost() -> R {
+    let b = Browser::new().await?;
+    b.open("/learn/example-rename-column").await?;
+    b.click_text(".run-card a", "migration simulator").await?;
+    b.wait_for_text("main h1", "Migration simulator").await?;
+    b.wait_for_text(".summary-card", "200,000,000").await?;
+    b.click("button[data-action=expand]").await?;
+    skip(&b).await?;
+    b.wait_for_text(".phase[data-status=done] .phase-name", "Expand").await?;
+    b.click("button[data-action=dual_write]").await?;
+    skip(&b).await?;
+    b.click("button[data-action=backfill]").await?;
+    skip(&b).await?;
+    b.wait_for_text(".backfill", "100.0 %").await?;
+    b.wait_for_text(".validations", "✓").await?;
+    // Before contract, a rollback costs nothing.
+    b.click("button[data-action=switch_reads]").await?;
+    skip(&b).await?;
+    b.click("button[data-action=rollback]").await?;
+    b.wait_for_text(".confirm .rows-lost", "loses no rows").await?;
+    b.click_text(".confirm button", "Cancel").await?;
+    // The last safe rollback point is marked on the timeline.
+    b.wait_for_text(".phase.last-safe .phase-name", "Switch reads").await?;
+    // Contract: a warning first, then the point of no return.
+    b.click("button[data-action=contract]").await?;
+    b.wait_for_text(".confirm", "Point of no return").await?;
+    b.click_text(".confirm button", "Contract").await?;
+    skip(&b).await?;
+    b.wait_for_text(".summary-card [data-phase]", "Contract").await?;
+    // Time passes: orders are written after the backup.
+    b.click_text("button", "▶ Run").await?;
+    b.wait_js("parseInt(document.querySelector('.facts dd:nth-of-type(7)').textContent.replace(/,/g, '')) > 0").await?;
+    b.click_text("button", "Pause").await?;
+    b.click("button[data-action=rollback]").await?;
+    b.wait_for_text(".confirm .rows-lost", "This rollback loses").await?;
+    let lost = b.js("return parseInt(document.querySelector('.confirm .rows-lost').dataset.rowsLost);").await?;
+    assert!(lost.as_i64().unwrap_or(0) > 0, "rows lost: {lost}");
+    b.wait_for_text(".confirm .last-safe-note", "Last safe rollback point: Switch reads").await?;
+    b.wait_for_text(".confirm button.danger", "lose").await?;
+    b.screenshot("migration-rollback-after-contract").await?;
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    b.click_text(".confirm button.danger", "Roll back").await?;
+    b.wait_for_text(".event-log", "restore").await?;
+    b.assert_no_errors("migration").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn migration_inputs_are_checked_and_the_run_can_be_shared() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/migration?scenario=healthy-rename").await?;
+    // Settings out of range are refused beside the field.
+    b.fill("#ms-batch", "0").await?;
+    b.wait_for_text("#ms-batch-error", "batch_size").await?;
+    b.fill("#ms-rows", "2000000000").await?;
+    b.wait_for_text("#ms-rows-error", "rows").await?;
+    b.fill("#ms-rows", "abc").await?;
+    b.wait_for_text("#ms-rows-error", "whole number").await?;
+    b.fill("#ms-rows", "1000000").await?;
+    b.fill("#ms-batch", "10000").await?;
+    b.wait_for_text(".summary-card", "1,000,000").await?;
+    // A fault with a bad parameter is refused beside it.
+    b.fill("#mf-param", "7").await?;
+    b.click_text("button", "Inject").await?;
+    b.wait_for_css("#mf-param-error").await?;
+    // Act, share, replay elsewhere.
+    b.click("button[data-action=expand]").await?;
+    skip(&b).await?;
+    b.click("button[data-action=dual_write]").await?;
+    skip(&b).await?;
+    b.click_text("button", "Copy share link").await?;
+    let link = b
+        .wait_js(
+            "document.getElementById('migration-share-link') && document.getElementById('migration-share-link').value",
+        )
+        .await?;
+    let other = Browser::new().await?;
+    other.client.goto(link.as_str().unwrap()).await?;
+    other.wait_for_text(".phase[data-status=done] .phase-name", "Dual write").await?;
+    other.wait_js("document.getElementById('ms-rows').value === '1000000'").await?;
+    let bad = link.as_str().unwrap().replace("run=", "run=x");
+    other.client.goto(&bad).await?;
+    other.wait_for_text("main .field-error", "can't be opened").await?;
+    other.assert_no_errors("migration share").await?;
+    Ok(())
+}

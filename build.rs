@@ -12,6 +12,14 @@ use std::path::{Path, PathBuf};
 #[path = "src/core/frontmatter.rs"]
 mod frontmatter;
 
+#[allow(dead_code)]
+#[path = "src/core/markdown.rs"]
+mod markdown;
+
+#[allow(dead_code)]
+#[path = "src/core/search.rs"]
+mod search;
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
@@ -42,11 +50,15 @@ fn main() {
     let content = root.join("content");
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=src/core/frontmatter.rs");
+    println!("cargo:rerun-if-changed=src/core/markdown.rs");
+    println!("cargo:rerun-if-changed=src/core/search.rs");
     let mut files = Vec::new();
     collect(&content, &mut files);
     files.sort();
 
     let mut md = String::from("pub static MD_FILES: &[MdFile] = &[\n");
+    // (order, slug, title, summary, body) of every page, for the search index.
+    let mut pages: Vec<(i64, String, String, String, String)> = Vec::new();
     let mut data = String::from("pub static DATA_FILES: &[DataFile] = &[\n");
     for path in &files {
         let rel = path.strip_prefix(&content).unwrap().to_string_lossy().replace('\\', "/");
@@ -55,6 +67,12 @@ fn main() {
             let (front, body, body_line) =
                 frontmatter::split(&text).unwrap_or_else(|(line, msg)| panic!("content/{rel}:{line}: {msg}"));
             let json = toml_to_json(&rel, &front, 2);
+            if !rel.starts_with("exercises/answers/") {
+                let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+                let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+                let order = v.get("order").and_then(|x| x.as_i64()).unwrap_or(0);
+                pages.push((order, field("slug"), field("title"), field("summary"), body.clone()));
+            }
             writeln!(md, "    MdFile {{ path: {rel:?}, front: {json:?}, body: {body:?}, body_line: {body_line} }},")
                 .unwrap();
         } else {
@@ -64,6 +82,12 @@ fn main() {
     }
     md.push_str("];\n");
     data.push_str("];\n");
+    // In reading order, as the app lists them.
+    pages.sort_by_key(|p| p.0);
+    let texts: Vec<search::PageText<'_>> =
+        pages.iter().map(|(_, slug, title, summary, body)| search::PageText { slug, title, summary, body }).collect();
+    let index = serde_json::to_string(&search::build_index(&texts)).expect("index serialises");
+    writeln!(data, "pub static SEARCH_INDEX: &str = {index:?};").unwrap();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("content_gen.rs");
     fs::write(out, md + &data).expect("write content_gen.rs");
 }

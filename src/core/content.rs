@@ -23,6 +23,8 @@ pub const PARTS: &[&str] =
 
 /// Where the quick test lives, below `content/`.
 pub const QUIZ_PATH: &str = "quiz/quick-test.toml";
+/// The "check for understanding" questions shown inside lessons.
+pub const CHECKS_PATH: &str = "quiz/checks.toml";
 /// How many questions the quick test has.
 pub const QUIZ_QUESTIONS: usize = 10;
 
@@ -274,6 +276,38 @@ impl Course {
         }
     }
 
+    /// The questions lessons embed with `{{#quiz id}}` (none when the file is missing).
+    pub fn checks(&self) -> Result<Quiz, ContentError> {
+        match self.data.get(CHECKS_PATH) {
+            Some(d) => decode(CHECKS_PATH, d, 1),
+            None => Ok(Quiz { questions: Vec::new() }),
+        }
+    }
+
+    /// The glossary (empty when there is none).
+    pub fn glossary(&self) -> Result<super::glossary::Glossary, ContentError> {
+        match self.data.get(super::glossary::GLOSSARY_PATH) {
+            Some(d) => decode(super::glossary::GLOSSARY_PATH, d, 1),
+            None => Ok(super::glossary::Glossary::default()),
+        }
+    }
+
+    /// The search index built from these pages (the build script embeds the
+    /// same one: see [`embedded_search_index`]).
+    pub fn search_index(&self) -> super::search::SearchIndex {
+        let texts: Vec<super::search::PageText<'_>> = self
+            .pages
+            .iter()
+            .map(|p| super::search::PageText {
+                slug: &p.front.slug,
+                title: &p.front.title,
+                summary: &p.front.summary,
+                body: &p.body,
+            })
+            .collect();
+        super::search::build_index(&texts)
+    }
+
     /// A page by slug.
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.front.slug == slug)
@@ -465,6 +499,30 @@ impl Course {
             }
             Err(e) => errors.push(e),
         }
+        match self.checks() {
+            Ok(q) if !q.questions.is_empty() => {
+                let check = |href: &str| self.check_link(href, None, &anchors);
+                for msg in quiz::validate(&q, q.questions.len(), &check) {
+                    let id = msg.split('`').nth(1).unwrap_or("");
+                    let line = self.data.get(CHECKS_PATH).and_then(|d| line_in(d, &format!("\"{id}\""))).unwrap_or(1);
+                    errors.push(ContentError::new(CHECKS_PATH, line, msg));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+        match self.glossary() {
+            Ok(g) => {
+                let check = |href: &str| self.check_link(href, None, &anchors);
+                for msg in g.problems(&check) {
+                    let id = msg.split('`').nth(1).unwrap_or("");
+                    let path = super::glossary::GLOSSARY_PATH;
+                    let line = self.data.get(path).and_then(|d| line_in(d, &format!("\"{id}\""))).unwrap_or(1);
+                    errors.push(ContentError::new(path, line, msg));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
         errors
     }
 
@@ -487,6 +545,27 @@ impl Course {
                 _ => {
                     Err("directive `run` takes two arguments: `canary` or `migration`, and a scenario file name".into())
                 }
+            },
+            "diagram" => super::diagram::parse(args).map(|_| ()).map_err(|e| format!("directive `diagram`: {e}")),
+            "canary" | "migration" => match args {
+                [slug] if self.data.contains_key(&format!("scenarios/{name}/{slug}.toml")) => Ok(()),
+                [slug] => Err(format!("directive `{name} {slug}`: no content/scenarios/{name}/{slug}.toml")),
+                _ => Err(format!("directive `{name}` takes one argument: a scenario file name")),
+            },
+            "threshold" => {
+                if args.is_empty() {
+                    Ok(())
+                } else {
+                    Err("directive `threshold` takes no arguments".into())
+                }
+            }
+            "quiz" => match args {
+                [id] => match self.checks() {
+                    Ok(q) if q.questions.iter().any(|x| &x.id == id) => Ok(()),
+                    Ok(_) => Err(format!("directive `quiz {id}`: no question `{id}` in content/{CHECKS_PATH}")),
+                    Err(e) => Err(format!("directive `quiz {id}`: {e}")),
+                },
+                _ => Err("directive `quiz` takes one argument: a question id".into()),
             },
             other if DIRECTIVES.contains(&other) => Err(format!("directive `{other}` is not available yet")),
             other => Err(format!("unknown directive `{other}` (known: {})", DIRECTIVES.join(", "))),
@@ -569,6 +648,11 @@ fn collect_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<St
             }
         }
     }
+}
+
+/// The search index the build script made from the embedded pages.
+pub fn embedded_search_index() -> super::search::SearchIndex {
+    serde_json::from_str(embedded::SEARCH_INDEX).unwrap_or_default()
 }
 
 /// The content embedded by `build.rs`.

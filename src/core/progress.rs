@@ -17,11 +17,12 @@ use serde_json::Value;
 use super::assignment::{Assignment, Review};
 use super::checklist::{Checklist, Template};
 use super::draft::Draft;
+use super::gameday::GameDayRun;
 use super::quiz::{self, Quiz, Response, Score};
 use super::runbook::Runbook;
 
 /// The schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A boolean with the time it was last set.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -77,7 +78,8 @@ pub struct SavedAssignment {
     pub opened_at: f64,
 }
 
-/// The whole document (schema 2; schema 1 had no practice data).
+/// The whole document (schema 3; schema 2 had no game days, schema 1 no
+/// practice data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
@@ -117,6 +119,9 @@ pub struct Progress {
     /// An instructor's reviews by submission key (schema 2).
     #[serde(default)]
     pub reviews: BTreeMap<String, Review>,
+    /// Finished game days (schema 3).
+    #[serde(default)]
+    pub gamedays: Vec<GameDayRun>,
 }
 
 /// A quick test being taken.
@@ -166,6 +171,7 @@ impl Default for Progress {
             templates: BTreeMap::new(),
             assignments: BTreeMap::new(),
             reviews: BTreeMap::new(),
+            gamedays: Vec::new(),
         }
     }
 }
@@ -364,7 +370,7 @@ pub fn decode(raw: &str) -> Result<(Progress, u32), DecodeError> {
 /// One function per schema step: `MIGRATIONS[i]` turns a version `i + 1`
 /// document into a version `i + 2` one. Its length is `SCHEMA_VERSION - 1`.
 type Migration = fn(Value) -> Result<Value, DecodeError>;
-const MIGRATIONS: &[Migration] = &[migrate_v1_to_v2];
+const MIGRATIONS: &[Migration] = &[migrate_v1_to_v2, migrate_v2_to_v3];
 
 /// Schema 2 adds the practice data: drafts, runbooks, checklists, team
 /// templates, opened assignments and reviews. Older documents get them empty.
@@ -385,6 +391,16 @@ fn migrate(mut value: Value, from: u32) -> Result<Value, DecodeError> {
         value = step(value)?;
     }
     Ok(value)
+}
+
+/// Schema 3 adds finished game days.
+fn migrate_v2_to_v3(mut v: Value) -> Result<Value, DecodeError> {
+    let Value::Object(map) = &mut v else {
+        return Err(DecodeError::Shape("the top level is not an object".into()));
+    };
+    map.entry("gamedays".to_string()).or_insert_with(|| Value::Array(Vec::new()));
+    map.insert("schema_version".into(), Value::from(3));
+    Ok(v)
 }
 
 /// Merge two versions of the document (two tabs, or an import with "merge"):
@@ -425,6 +441,12 @@ pub fn merge(a: &Progress, b: &Progress) -> Progress {
     merge_latest(&mut out.templates, &b.templates, |t| t.updated_at);
     merge_latest(&mut out.reviews, &b.reviews, |r| r.updated_at);
     merge_latest(&mut out.assignments, &b.assignments, |a| a.opened_at);
+    for run in &b.gamedays {
+        if !out.gamedays.iter().any(|r| r.seed == run.seed && r.finished_at == run.finished_at) {
+            out.gamedays.push(run.clone());
+        }
+    }
+    out.gamedays.sort_by(|a, b| a.finished_at.total_cmp(&b.finished_at));
     // A draft that one side already submitted is not a draft any more.
     if let Some(d) = &out.quiz_draft {
         if out.quiz_attempts.iter().any(|a| a.seed == d.seed && a.started_at == d.started_at) {

@@ -188,7 +188,7 @@ pub fn LineChart(
             view! {
                 {grid}
                 {x_ticks}
-                <text class="x-unit" x=W - RIGHT y=H - 8.0 text-anchor="end">{d.x_unit}</text>
+                <text class="x-unit" x=LEFT - 6.0 y=H - 8.0 text-anchor="end">{d.x_unit}</text>
                 {markers}
                 {lines}
             }

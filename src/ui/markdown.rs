@@ -219,7 +219,15 @@ fn inline(i: &Inline) -> AnyView {
         }
         Inline::Term { id, content } => {
             let href = util::resolve_href(&format!("/glossary#{id}"));
-            view! { <a class="term" href=href>{inlines(content)}</a> }.into_any()
+            let tip_id = format!("tip-{id}");
+            let tip = crate::ui::glossary::plain_definition(id).unwrap_or_default();
+            view! {
+                <span class="term-wrap">
+                    <a class="term" href=href aria-describedby=tip_id.clone()>{inlines(content)}</a>
+                    <span class="tooltip" role="tooltip" id=tip_id>{tip}</span>
+                </span>
+            }
+            .into_any()
         }
         Inline::Image { alt } => view! { <span class="image-alt">{alt.clone()}</span> }.into_any(),
         Inline::Break => view! { <br /> }.into_any(),

@@ -56,6 +56,13 @@ pub fn app_href(path: &str) -> String {
     format!("{}{}", base(), path)
 }
 
+/// Set a Performance API mark (measured by the performance script).
+pub fn mark(name: &str) {
+    if let Some(p) = window().performance() {
+        let _ = p.mark(name);
+    }
+}
+
 /// Milliseconds since the epoch (browser clock).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

@@ -380,7 +380,7 @@ fn StatusLine(sim: RwSignal<Sim>) -> impl IntoView {
 }
 
 #[component]
-fn MetricChart(sim: RwSignal<Sim>, metric: Metric, title: &'static str) -> impl IntoView {
+pub fn MetricChart(sim: RwSignal<Sim>, metric: Metric, title: &'static str) -> impl IntoView {
     let fmt: fn(f64) -> String = match metric {
         Metric::LatencyP95 | Metric::LatencyP99 => ms,
         _ => pct,
@@ -459,7 +459,7 @@ fn markers(s: &Sim) -> Vec<Marker> {
 }
 
 #[component]
-fn WeightChart(sim: RwSignal<Sim>) -> impl IntoView {
+pub fn WeightChart(sim: RwSignal<Sim>) -> impl IntoView {
     let data = Memo::new(move |_| {
         sim.with(|s| {
             let pts = s.ticks().iter().map(|t| (f64::from(t.minute), Some(t.weight))).collect();

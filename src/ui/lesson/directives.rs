@@ -10,6 +10,11 @@ pub fn render(name: &str, args: &[String]) -> AnyView {
     match (name, args) {
         ("checklist", [id]) => view! { <LessonChecklist id=id.clone() /> }.into_any(),
         ("run", [engine, slug]) => view! { <RunCard engine=engine.clone() slug=slug.clone() /> }.into_any(),
+        ("diagram", args) => crate::ui::diagram::render(args),
+        ("canary", [slug]) => view! { <crate::ui::live::InlineCanary slug=slug.clone() /> }.into_any(),
+        ("migration", [slug]) => view! { <crate::ui::live::InlineMigration slug=slug.clone() /> }.into_any(),
+        ("threshold", []) => view! { <crate::ui::live::ThresholdExplorer /> }.into_any(),
+        ("quiz", [id]) => view! { <crate::ui::live::QuizCheck id=id.clone() /> }.into_any(),
         _ => view! { <p class="directive-missing">{format!("({name} is not available)")}</p> }.into_any(),
     }
 }

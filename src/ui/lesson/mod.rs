@@ -38,7 +38,8 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         state.update(|p| p.open_page(&slug, util::now_ms()));
     }
 
-    let doc = markdown::parse(&page.body, RenderOptions { directives: true });
+    let mut doc = markdown::parse(&page.body, RenderOptions { directives: true });
+    crate::ui::glossary::glossary().link_first_uses(&mut doc.blocks, &[]);
     let task_slug = slug.clone();
     let hooks = MdHooks {
         directive: Some(Arc::new(|name: &str, args: &[String]| directives::render(name, args))),

@@ -14,7 +14,9 @@ use leptos_router::path;
 use crate::core::routes::{self, Route};
 use crate::ui::state::{course, AppState};
 use crate::ui::util::{self, StatusMessage};
-use crate::ui::{assignment, canary, checklist, home, lesson, migration, placeholder, progress, quiz, runbook};
+use crate::ui::{
+    assignment, canary, checklist, gameday, glossary, home, lesson, migration, progress, quiz, runbook, search,
+};
 
 pub use nav::Sidebar;
 
@@ -47,6 +49,26 @@ fn Shell() -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let status = expect_context::<StatusMessage>();
     keyboard_navigation(route);
+    // Escape dismisses glossary tooltips (WCAG 1.4.13) until the mouse moves.
+    let esc = window_event_listener(leptos::ev::keydown, |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            if let Some(b) = document().body() {
+                let _ = b.class_list().add_1("no-tooltips");
+            }
+        }
+    });
+    fn show_again() {
+        if let Some(b) = document().body() {
+            let _ = b.class_list().remove_1("no-tooltips");
+        }
+    }
+    let mv = window_event_listener(leptos::ev::mousemove, |_| show_again());
+    let fi = window_event_listener(leptos::ev::focusin, |_| show_again());
+    on_cleanup(move || {
+        esc.remove();
+        mv.remove();
+        fi.remove();
+    });
 
     // Close the mobile menu whenever the route changes.
     Effect::new(move |_| {
@@ -79,10 +101,11 @@ fn Shell() -> impl IntoView {
                 <span aria-hidden="true">"☰"</span>
                 " Menu"
             </button>
-            <a class="brand" href=util::app_href("/")>
+            <a class="brand" href=util::app_href("/") aria-label="Rollback Lab: course map">
                 <span class="brand-mark" aria-hidden="true">"↺"</span>
-                " Rollback Lab"
+                <span class="brand-name">" Rollback Lab"</span>
             </a>
+            <search::HeaderSearch />
             <div class="topbar-tools">
                 <theme::ThemeToggle />
             </div>
@@ -114,11 +137,13 @@ fn Dispatch() -> impl IntoView {
         Route::Runbooks => view! { <runbook::RunbooksPage /> }.into_any(),
         Route::CanarySim => view! { <canary::CanaryPage /> }.into_any(),
         Route::MigrationSim => view! { <migration::MigrationPage /> }.into_any(),
+        Route::Glossary => view! { <glossary::GlossaryPage /> }.into_any(),
+        Route::GameDay => view! { <gameday::GameDayPage /> }.into_any(),
+        Route::Search => view! { <search::SearchPage /> }.into_any(),
         Route::Checklists => view! { <checklist::ChecklistsPage /> }.into_any(),
         Route::Assignments => view! { <assignment::AssignmentsPage /> }.into_any(),
         Route::Review => view! { <assignment::ReviewPage /> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
-        other => view! { <placeholder::ToolPage route=other /> }.into_any(),
     }
 }
 

@@ -1,0 +1,303 @@
+//! Game day: an unknown incident on a running clock, worked through the
+//! rollback playbook, a rollforward decision, a score against the best
+//! possible run, and a post-mortem draft to edit and download.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::core::canary::Metric;
+use crate::core::gameday::{DbChoice, Decision, GameDay, GameDayRun, GameScore, PlaybookStep};
+use crate::ui::canary::{MetricChart, WeightChart};
+use crate::ui::runbook::today;
+use crate::ui::state::app_state;
+use crate::ui::util;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Intro,
+    Playing,
+    Done,
+}
+
+fn random_seed() -> u64 {
+    (js_sys::Math::random() * 1_000_000.0) as u64 + 1
+}
+
+#[component]
+pub fn GameDayPage() -> impl IntoView {
+    let state = app_state();
+    let query = use_query_map();
+    let linked_seed = query.with_untracked(|q| q.get("seed").and_then(|s| s.parse::<u64>().ok()));
+    let bad_seed = query.with_untracked(|q| q.get("seed").is_some()) && linked_seed.is_none();
+    let seed = RwSignal::new(linked_seed.unwrap_or_else(random_seed));
+    let stage = RwSignal::new(Stage::Intro);
+    let game = RwSignal::new(GameDay::new(seed.get_untracked()));
+    let sim = RwSignal::new(game.with_untracked(|g| g.sim.clone()));
+    let speed = RwSignal::new(1u32);
+    let feedback = RwSignal::new(String::new());
+    let postmortem = RwSignal::new(String::new());
+    let timer: StoredValue<Option<IntervalHandle>, LocalStorage> = StoredValue::new_local(None);
+
+    let stop = move || {
+        if let Some(h) = timer.try_update_value(|t| t.take()).flatten() {
+            h.clear();
+        }
+    };
+    let finish = move || {
+        stop();
+        let (score, best, pm) = game.with_untracked(|g| (g.score(), g.best(), g.postmortem(&today())));
+        postmortem.set(pm.clone());
+        let run = GameDayRun {
+            seed: seed.get_untracked(),
+            finished_at: util::now_ms(),
+            score,
+            best_points: best.points,
+            postmortem: pm,
+        };
+        state.update(|p| p.gamedays.push(run));
+        stage.set(Stage::Done);
+        util::announce("The game day is over: see your score and the debrief.");
+    };
+    let sync = move || sim.set(game.with_untracked(|g| g.sim.clone()));
+    let start_clock = move || {
+        stop();
+        let every = std::time::Duration::from_millis(1500 / u64::from(speed.get_untracked().max(1)));
+        let handle = set_interval_with_handle(
+            move || {
+                let mut over = false;
+                game.update(|g| {
+                    g.tick();
+                    over = g.finished() || g.sim.is_finished();
+                });
+                sync();
+                if over {
+                    finish();
+                }
+            },
+            every,
+        )
+        .ok();
+        timer.set_value(handle);
+    };
+    on_cleanup(move || {
+        if let Some(h) = timer.try_update_value(|t| t.take()).flatten() {
+            h.clear();
+        }
+    });
+    let begin = move |_| {
+        game.set(GameDay::new(seed.get_untracked()));
+        sync();
+        feedback.set(String::new());
+        stage.set(Stage::Playing);
+        start_clock();
+    };
+    let step = move |s: PlaybookStep| {
+        let mut msg = String::new();
+        game.update(|g| msg = g.act(s).message);
+        sync();
+        feedback.set(msg.clone());
+        util::announce(&msg);
+    };
+    let db = move |c: DbChoice| {
+        let mut msg = String::new();
+        game.update(|g| msg = g.choose_db(c).message);
+        feedback.set(msg.clone());
+        util::announce(&msg);
+    };
+    let decide = move |d: Decision| {
+        game.update(|g| g.decide(d));
+        sync();
+        if d == Decision::StayRolledBack {
+            finish();
+        } else {
+            util::announce("Hotfix shipped: it enters the canary at the first small step.");
+        }
+    };
+    let new_incident = move |_| {
+        stop();
+        seed.set(random_seed());
+        game.set(GameDay::new(seed.get_untracked()));
+        sync();
+        stage.set(Stage::Intro);
+    };
+    let share = move |_| {
+        let loc = window().location();
+        let url = format!(
+            "{}{}?seed={}",
+            loc.origin().unwrap_or_default(),
+            util::app_href("/game-day"),
+            seed.get_untracked()
+        );
+        util::copy_to_clipboard(&url, |ok| {
+            util::announce(if ok { "Link to this incident copied." } else { "Could not copy the link." })
+        });
+    };
+    let download = move |_| {
+        let _ = util::download(
+            &format!("post-mortem-game-day-{}.md", seed.get_untracked()),
+            "text/markdown",
+            &postmortem.get_untracked(),
+        );
+        util::announce("Post-mortem downloaded.");
+    };
+
+    let done = move |s: PlaybookStep| game.with(|g| g.steps.iter().find(|t| t.step == s).map(|t| t.minute));
+    let step_buttons = move || {
+        PlaybookStep::ALL
+            .iter()
+            .filter(|s| !matches!(s, PlaybookStep::Database | PlaybookStep::Communicate))
+            .map(|s| {
+                let s = *s;
+                view! {
+                    <li class="gd-step" class:done=move || done(s).is_some()>
+                        <button type="button" class="button" data-step=format!("{s:?}").to_lowercase() disabled=move || stage.get() != Stage::Playing on:click=move |_| step(s)>
+                            {s.label()}
+                        </button>
+                        <span class="muted">{move || done(s).map(|m| format!("✓ minute {m}")).unwrap_or_default()}</span>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let reverted = move || done(PlaybookStep::Revert).is_some() || done(PlaybookStep::KillSwitch).is_some();
+    let score_table = move |mine: GameScore, best: GameScore| {
+        let row = |label: &'static str, a: String, b: String| view! { <tr><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr> };
+        let min = |m: Option<u32>| m.map(|m| format!("{m} min")).unwrap_or_else(|| "—".into());
+        view! {
+            <table class="gd-score">
+                <thead><tr><th scope="col">"Measure"</th><th scope="col">"Your run"</th><th scope="col">"Best possible"</th></tr></thead>
+                <tbody>
+                    {row("Points", mine.points.to_string(), best.points.to_string())}
+                    {row("Time to detect", min(mine.time_to_detect), min(best.time_to_detect))}
+                    {row("Time to mitigate", min(mine.time_to_mitigate), min(best.time_to_mitigate))}
+                    {row("Users affected", mine.users_affected.to_string(), best.users_affected.to_string())}
+                    {row("Error budget used", format!("{:.2} %", mine.budget_consumed * 100.0), format!("{:.2} %", best.budget_consumed * 100.0))}
+                    {row("Playbook steps in order", format!("{} of 6", mine.steps_in_order), format!("{} of 6", best.steps_in_order))}
+                    {row("Data lost", format!("{} rows", mine.data_lost), format!("{} rows", best.data_lost))}
+                </tbody>
+            </table>
+        }
+    };
+    let runs = move || {
+        let mut v = state.progress.with(|p| p.gamedays.clone());
+        v.reverse();
+        v.truncate(5);
+        v
+    };
+
+    view! {
+        <Title text="Game day · Rollback Lab" />
+        <article class="page wide sim-page gameday">
+            <p class="eyebrow">"Tools"</p>
+            <h1>"Game day"</h1>
+            {bad_seed.then(|| view! { <p class="field-error banner-inline" role="alert">"The incident link has no valid number; here is a new incident instead."</p> })}
+            <Show when=move || stage.get() == Stage::Intro>
+                <section class="gd-intro">
+                    <p class="summary">
+                        "orders-api is rolling out a new release through the canary (5 → 25 → 50 → 100 %). Something will go wrong; you do not know what. \
+                         Watch the charts and the alerts, then work through the rollback playbook: each step is a button. Decide at the end whether to roll forward."
+                    </p>
+                    <p>{move || format!("Incident #{}", seed.get())}</p>
+                    <div class="field inline-field">
+                        <label for="gd-speed">"Clock"</label>
+                        <select id="gd-speed" on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))>
+                            <option value="1" selected=true>"1 minute every 1.5 s"</option>
+                            <option value="3">"1 minute every 0.5 s"</option>
+                        </select>
+                    </div>
+                    <p class="button-row"><button type="button" class="button primary" on:click=begin>"Start the incident"</button></p>
+                    <Show when=move || !runs().is_empty()>
+                        <h2>"Your last game days"</h2>
+                        <ul class="item-list">
+                            <For each=runs key=|r| (r.seed, r.finished_at.to_bits()) let:r>
+                                <li class="item-row">
+                                    <span>{format!("Incident #{}", r.seed)}</span>
+                                    <span>{format!("{} points (best possible {})", r.score.points, r.best_points)}</span>
+                                    <span class="muted">{util::format_time(r.finished_at)}</span>
+                                </li>
+                            </For>
+                        </ul>
+                    </Show>
+                </section>
+            </Show>
+            <Show when=move || stage.get() != Stage::Intro>
+                <p class="sim-clock gd-clock" role="timer" aria-live="off">{move || sim.with(|s| format!("Minute {} · canary at {} %", s.minute(), s.weight()))}</p>
+                <div class="sim-grid">
+                    <div class="sim-charts">
+                        <MetricChart sim=sim metric=Metric::ErrorRate title="Error rate (5xx)" />
+                        <MetricChart sim=sim metric=Metric::LatencyP99 title="p99 latency" />
+                        <MetricChart sim=sim metric=Metric::Kpi title="Checkout success" />
+                        <MetricChart sim=sim metric=Metric::Cpu title="CPU" />
+                        <WeightChart sim=sim />
+                    </div>
+                    <div class="sim-side">
+                        <section class="panel gd-playbook" aria-labelledby="gd-playbook-title">
+                            <h2 id="gd-playbook-title">"Rollback playbook"</h2>
+                            <ol class="gd-steps">{step_buttons}</ol>
+                            <div class="gd-db">
+                                <h3>"Database considerations"</h3>
+                                <p class="muted">{move || crate::ui::markdown::inline_md(game.with(|g| g.incident.db_briefing()))}</p>
+                                <div class="button-row" role="group" aria-label="Database choice">
+                                    {DbChoice::ALL.iter().map(|c| {
+                                        let c = *c;
+                                        view! {
+                                            <button type="button" class="button" aria-pressed=move || game.with(|g| (g.db_choice == Some(c)).to_string())
+                                                disabled=move || stage.get() != Stage::Playing on:click=move |_| db(c)>{c.label()}</button>
+                                        }
+                                    }).collect::<Vec<_>>()}
+                                </div>
+                            </div>
+                            <div class="gd-comms">
+                                <h3>"Communicate"</h3>
+                                <label for="gd-message">"Message to #incidents: what happened, impact, next update"</label>
+                                <textarea id="gd-message" rows="3" prop:value=move || game.with(|g| g.message.clone())
+                                    on:input=move |ev| game.update(|g| g.message = event_target_value(&ev))></textarea>
+                                <button type="button" class="button" disabled=move || stage.get() != Stage::Playing on:click=move |_| step(PlaybookStep::Communicate)>"Post the message"</button>
+                            </div>
+                            <p class="gd-feedback" role="status">{move || feedback.get()}</p>
+                            <Show when=move || reverted() && game.with(|g| g.decision.is_none()) && stage.get() == Stage::Playing>
+                                <div class="gd-decision">
+                                    <h3>"Roll forward?"</h3>
+                                    <p>{move || game.with(|g| if done(PlaybookStep::Revert).is_some() { g.incident.diagnosis().to_string() } else { "Revert first to see the diagnosis.".to_string() })}</p>
+                                    <div class="button-row">
+                                        <button type="button" class="button" on:click=move |_| decide(Decision::Rollforward)>"Roll forward: ship a hotfix"</button>
+                                        <button type="button" class="button" on:click=move |_| decide(Decision::StayRolledBack)>"Stay rolled back, fix later"</button>
+                                    </div>
+                                </div>
+                            </Show>
+                        </section>
+                        <section class="panel" aria-labelledby="gd-events-title">
+                            <h2 id="gd-events-title">"Alerts and events"</h2>
+                            <div class="event-log" role="log" aria-labelledby="gd-events-title" tabindex="0">
+                                <ol>
+                                    {move || game.with(|g| g.visible_events().into_iter().rev().map(|e| view! {
+                                        <li class=format!("event {}", format!("{:?}", e.kind).to_lowercase())>
+                                            <span class="event-minute">{format!("m{}", e.minute)}</span>" "{e.message}
+                                        </li>
+                                    }).collect::<Vec<_>>())}
+                                </ol>
+                            </div>
+                        </section>
+                    </div>
+                </div>
+            </Show>
+            <Show when=move || stage.get() == Stage::Done>
+                <section class="gd-debrief" aria-labelledby="gd-debrief-title">
+                    <h2 id="gd-debrief-title">"Debrief"</h2>
+                    <p class="verdict">{move || game.with(|g| g.incident.reveal())}</p>
+                    {move || game.with(|g| score_table(g.score(), g.best()))}
+                    <div class="field">
+                        <label for="gd-postmortem">"Post-mortem draft (edit it, then download)"</label>
+                        <textarea id="gd-postmortem" rows="18" prop:value=move || postmortem.get() on:input=move |ev| postmortem.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <p class="button-row">
+                        <button type="button" class="button primary" on:click=download>"Download the post-mortem (.md)"</button>
+                        <button type="button" class="button" on:click=share>"Copy a link to this incident"</button>
+                        <button type="button" class="button secondary" on:click=new_incident>"New incident"</button>
+                    </p>
+                </section>
+            </Show>
+        </article>
+    }
+}

@@ -1,0 +1,250 @@
+//! Search: a box in the header (and the `/` key) with results as you type,
+//! and a results page. The index is built at build time and embedded; the
+//! matching words are highlighted; the number of results is announced.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
+
+use crate::core::content::embedded_search_index;
+use crate::core::search::{search, Highlighted, Hit, SearchIndex};
+use crate::ui::util;
+
+/// The index, parsed once.
+pub fn index() -> &'static SearchIndex {
+    static I: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
+    I.get_or_init(embedded_search_index)
+}
+
+fn marks(h: &Highlighted) -> Vec<AnyView> {
+    h.iter()
+        .map(|(t, m)| if *m { view! { <mark>{t.clone()}</mark> }.into_any() } else { t.clone().into_any() })
+        .collect()
+}
+
+fn hit_href(hit: &Hit) -> String {
+    let s = &index().sections[hit.section];
+    let path = format!("/learn/{}", s.slug);
+    util::app_href(&match &s.anchor {
+        Some(a) => format!("{path}#{a}"),
+        None => path,
+    })
+}
+
+fn hit_view(hit: &Hit) -> impl IntoView {
+    let s = &index().sections[hit.section];
+    let page = s.page_title.clone();
+    let same = s.heading == s.page_title;
+    view! {
+        <li class="search-hit">
+            <a href=hit_href(hit) class="hit-link">
+                <span class="hit-title">{marks(&hit.heading)}</span>
+                {(!same).then(|| view! { <span class="hit-page">{format!(" — {page}")}</span> })}
+            </a>
+            <p class="hit-snippet">{marks(&hit.snippet)}</p>
+        </li>
+    }
+}
+
+/// The search box in the header.
+#[component]
+pub fn HeaderSearch() -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    let hits = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().chars().count() < 2 {
+            Vec::new()
+        } else {
+            search(index(), &q, 8)
+        }
+    });
+    let total = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().chars().count() < 2 {
+            0
+        } else {
+            search(index(), &q, usize::MAX).len()
+        }
+    });
+    let navigate = use_navigate();
+    // "/" focuses the box, unless the learner is typing somewhere.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let tag = el.tag_name().to_ascii_lowercase();
+            if matches!(tag.as_str(), "input" | "textarea" | "select")
+                || el.closest("[contenteditable]").ok().flatten().is_some()
+            {
+                return;
+            }
+        }
+        if let Some(input) =
+            document().get_element_by_id("search-box").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            ev.prevent_default();
+            let _ = input.focus();
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let on_keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            open.set(false);
+        }
+        "ArrowDown" => {
+            ev.prevent_default();
+            if let Some(a) = document()
+                .query_selector(".search-results a")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = a.focus();
+            }
+        }
+        _ => {}
+    };
+    let nav2 = navigate.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        open.set(false);
+        let q = query.get_untracked();
+        nav2(&format!("/search?q={}", js_sys::encode_uri_component(&q)), Default::default());
+    };
+    let results_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if key != "ArrowDown" && key != "ArrowUp" && key != "Escape" {
+            return;
+        }
+        ev.prevent_default();
+        if key == "Escape" {
+            open.set(false);
+            if let Some(i) =
+                document().get_element_by_id("search-box").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = i.focus();
+            }
+            return;
+        }
+        let links: Vec<web_sys::HtmlElement> = document()
+            .query_selector_all(".search-results a")
+            .ok()
+            .map(|l| (0..l.length()).filter_map(|i| l.item(i)).filter_map(|n| n.dyn_into().ok()).collect())
+            .unwrap_or_default();
+        let active = document().active_element();
+        let pos =
+            links.iter().position(|l| active.as_ref().is_some_and(|a| a == l.unchecked_ref::<web_sys::Element>()));
+        let next = match (key.as_str(), pos) {
+            ("ArrowDown", Some(p)) => (p + 1).min(links.len().saturating_sub(1)),
+            ("ArrowUp", Some(0)) | ("ArrowUp", None) => {
+                if let Some(i) =
+                    document().get_element_by_id("search-box").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = i.focus();
+                }
+                return;
+            }
+            ("ArrowUp", Some(p)) => p - 1,
+            _ => 0,
+        };
+        if let Some(l) = links.get(next) {
+            let _ = l.focus();
+        }
+    };
+    view! {
+        <div class="header-search">
+            <form role="search" aria-label="Search the course" on:submit=submit>
+                <label for="search-box" class="visually-hidden">"Search the course"</label>
+                <input
+                    type="search"
+                    id="search-box"
+                    placeholder="Search (press /)"
+                    autocomplete="off"
+                    aria-describedby="search-count"
+                    prop:value=move || query.get()
+                    on:input=move |ev| {
+                        query.set(event_target_value(&ev));
+                        open.set(true);
+                    }
+                    on:focus=move |_| open.set(true)
+                    on:keydown=on_keydown
+                />
+            </form>
+            <p id="search-count" class="visually-hidden" role="status" aria-live="polite">
+                {move || {
+                    let q = query.get();
+                    if q.trim().chars().count() < 2 {
+                        String::new()
+                    } else {
+                        match total.get() {
+                            0 => "No results.".to_string(),
+                            1 => "1 result.".to_string(),
+                            n => format!("{n} results."),
+                        }
+                    }
+                }}
+            </p>
+            <Show when=move || open.get() && query.with(|q| q.trim().chars().count() >= 2)>
+                <div class="search-results" on:keydown=results_key on:click=move |_| open.set(false)>
+                    {move || {
+                        let list = hits.get();
+                        if list.is_empty() {
+                            view! { <p class="muted">"No results."</p> }.into_any()
+                        } else {
+                            let n = total.get();
+                            view! {
+                                <ul>{list.iter().map(hit_view).collect::<Vec<_>>()}</ul>
+                                {(n > list.len()).then(|| view! {
+                                    <p><a href=util::app_href(&format!("/search?q={}", String::from(js_sys::encode_uri_component(&query.get_untracked()))))>{format!("All {n} results →")}</a></p>
+                                })}
+                            }.into_any()
+                        }
+                    }}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The results page: `/search?q=`.
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let q = use_query_map();
+    let query = Memo::new(move |_| q.with(|m| m.get("q").unwrap_or_default()));
+    let navigate = use_navigate();
+    let hits = Memo::new(move |_| search(index(), &query.get(), 100));
+    let input = RwSignal::new(query.get_untracked());
+    Effect::new(move |_| input.set(query.get()));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        navigate(&format!("/search?q={}", js_sys::encode_uri_component(&input.get_untracked())), Default::default());
+    };
+    view! {
+        <Title text="Search · Rollback Lab" />
+        <article class="page search-page">
+            <p class="eyebrow">"Tools"</p>
+            <h1>"Search"</h1>
+            <form role="search" aria-label="Search again" on:submit=submit class="inline-form">
+                <div class="field">
+                    <label for="search-page-box">"Search every page of the course"</label>
+                    <input type="search" id="search-page-box" prop:value=move || input.get() on:input=move |ev| input.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="button primary">"Search"</button>
+            </form>
+            <p role="status" class="muted">
+                {move || {
+                    let n = hits.with(Vec::len);
+                    if query.with(|q| q.trim().is_empty()) {
+                        "Type a word or two, for example order_status or burn rate.".to_string()
+                    } else {
+                        format!("{n} {} for “{}”.", if n == 1 { "result" } else { "results" }, query.get())
+                    }
+                }}
+            </p>
+            <ul class="search-list">{move || hits.get().iter().map(hit_view).collect::<Vec<_>>()}</ul>
+        </article>
+    }
+}

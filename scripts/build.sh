@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Release build into dist/ (offline: Trunk uses the installed tools only).
+# Release build into dist/: the reader and the tools builds (Trunk, offline:
+# it uses the installed tools only), then scripts/postbuild.mjs makes one
+# deployable dist/ of them (route entries, CSP, service worker, .gz/.br).
+# Extra arguments go to both `trunk build`s, e.g. --public-url /course/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
-log "building the release bundle into dist/"
-trunk build --release --offline "$@" 2>&1 | tee target/trunk-build.log
-# Prove Trunk used the installed tools and downloaded nothing.
-if grep -qiE "download(ing)? (wasm|binaryen|the)" target/trunk-build.log; then
-  log "trunk tried to download a tool: see target/trunk-build.log"
-  exit 1
-fi
+mkdir -p target
+check_log() {
+  # Prove Trunk used the installed tools and downloaded nothing.
+  if grep -qiE "download(ing)? (wasm|binaryen|the)" "$1"; then
+    log "trunk tried to download a tool: see $1"
+    exit 1
+  fi
+}
+log "building the reader (course map, lessons, glossary, search) into dist/"
+trunk build index.html --release=true --offline=true "$@" 2>&1 | tee target/trunk-build.log
+check_log target/trunk-build.log
+log "building the tools (quiz, simulators, practice) into target/dist-tools/"
+trunk build tools.html --release=true --offline=true --dist target/dist-tools "$@" 2>&1 | tee target/trunk-build-tools.log
+check_log target/trunk-build-tools.log
+log "listing the routes"
+cargo run --quiet --bin export -- routes > target/routes.tsv
+node scripts/postbuild.mjs dist target/dist-tools target/routes.tsv

@@ -1,9 +1,11 @@
-//! The browser entry point: a panic hook and the mount, nothing else.
+//! The browser entry point of the reader build (course map, lessons,
+//! glossary, search): a panic hook and the mount, nothing else. The tools
+//! build's entry point is `src/tools.rs`.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(rollback_lab::ui::App);
+    rollback_lab::ui::mount_reader();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

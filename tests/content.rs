@@ -189,3 +189,32 @@ fn run_directives_and_simulator_links_name_existing_scenarios() {
     assert!(has(&errors, "content/lessons/r.md:10: directive `run canary missing`"), "{errors:?}");
     assert!(has(&errors, "content/lessons/r.md:12: link `/simulators/canary?scenario=nope`"), "{errors:?}");
 }
+
+#[test]
+fn the_tools_build_serves_exactly_the_pages_with_live_simulations_or_practice() {
+    use rollback_lab::core::content::{walk_blocks, LIVE_DIRECTIVES};
+    use rollback_lab::core::markdown::{self, Block, RenderOptions};
+    use rollback_lab::core::routes::Route;
+    let course = course_from_disk();
+    let mut tools = 0;
+    for p in &course.pages {
+        // The parser's view: a live directive anywhere in the page.
+        let doc = markdown::parse(&p.body, RenderOptions { directives: true });
+        let mut live = false;
+        walk_blocks(&doc.blocks, &mut |b| {
+            if let Block::Directive { name, .. } = b {
+                live |= LIVE_DIRECTIVES.contains(&name.as_str());
+            }
+        });
+        let expected = live || p.front.exercise.is_some();
+        assert_eq!(course.page_needs_tools(&p.front.slug), expected, "{}", p.front.slug);
+        tools += usize::from(expected);
+    }
+    assert!(tools >= 4, "exercises and the canary lesson need the tools build");
+    assert!(course.page_needs_tools("canary-releases"));
+    assert!(!course.page_needs_tools("rollback-playbook"));
+    // Every app tool is in the tools build; the map, glossary and search are not.
+    assert!(course.route_needs_tools(&Route::Quiz) && course.route_needs_tools(&Route::CanarySim));
+    assert!(!course.route_needs_tools(&Route::Home) && !course.route_needs_tools(&Route::Glossary));
+    assert!(!course.route_needs_tools(&Route::Search));
+}

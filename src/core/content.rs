@@ -28,6 +28,9 @@ pub const CHECKS_PATH: &str = "quiz/checks.toml";
 /// How many questions the quick test has.
 pub const QUIZ_QUESTIONS: usize = 10;
 
+/// Directives that run a simulation in the page (the tools build's).
+pub const LIVE_DIRECTIVES: &[&str] = &["canary", "migration", "threshold"];
+
 /// Directives a page may use: `{{#name arg}}`.
 pub const DIRECTIVES: &[&str] = &["checklist", "run", "canary", "migration", "quiz", "diagram", "threshold"];
 
@@ -306,6 +309,30 @@ impl Course {
             })
             .collect();
         super::search::build_index(&texts)
+    }
+
+    /// Whether a page needs the tools build of the app: exercise pages (the
+    /// draft editor, rubric, runbooks) and pages with live simulations.
+    /// Called for every link the sidebar draws, so it scans lines instead of
+    /// parsing: a block directive is a line of its own (a content test
+    /// checks that this agrees with the parser on every page).
+    pub fn page_needs_tools(&self, slug: &str) -> bool {
+        let Some(p) = self.page(slug) else { return false };
+        p.front.exercise.is_some()
+            || p.body.lines().any(|l| {
+                let l = l.trim_start();
+                LIVE_DIRECTIVES.iter().any(|d| l.strip_prefix("{{#").is_some_and(|rest| rest.starts_with(d)))
+            })
+    }
+
+    /// Whether a route is served by the tools build (everything but the
+    /// course map, plain lessons, the glossary and search).
+    pub fn route_needs_tools(&self, route: &Route) -> bool {
+        match route {
+            Route::Home | Route::Glossary | Route::Search | Route::NotFound(_) => false,
+            Route::Page(slug) => self.page_needs_tools(slug),
+            _ => true,
+        }
     }
 
     /// A page by slug.

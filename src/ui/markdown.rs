@@ -211,7 +211,8 @@ fn inline(i: &Inline) -> AnyView {
                 }
                 .into_any()
             } else {
-                view! { <a href=resolved title=title>{inlines(content)}</a> }.into_any()
+                let rel = crate::ui::edition::rel_for_href(href);
+                view! { <a href=resolved title=title rel=rel>{inlines(content)}</a> }.into_any()
             }
         }
         Inline::Link { href: None, content, .. } => {

@@ -6,6 +6,7 @@ pub mod canary;
 pub mod chart;
 pub mod checklist;
 pub mod diagram;
+pub mod edition;
 pub mod exercise;
 pub mod form;
 pub mod gameday;
@@ -15,6 +16,7 @@ pub mod lesson;
 pub mod live;
 pub mod markdown;
 pub mod migration;
+pub mod pages;
 pub mod progress;
 pub mod quiz;
 pub mod runbook;
@@ -24,3 +26,13 @@ pub mod state;
 pub mod util;
 
 pub use shell::App;
+
+/// Mount the reader build (course map, lessons, glossary, search).
+pub fn mount_reader() {
+    leptos::mount::mount_to_body(|| leptos::view! { <App config=pages::reader_config() /> });
+}
+
+/// Mount the tools build (every page).
+pub fn mount_tools() {
+    leptos::mount::mount_to_body(|| leptos::view! { <App config=pages::tools_config() /> });
+}

@@ -7,16 +7,16 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The app's base path without a trailing slash ("" at the root, "/course"
-/// when deployed under a sub-path with `trunk build --public-url /course/`).
+/// when built with `scripts/build.sh --public-url /course/`). The build
+/// writes it into `<meta name="rollback-lab-base">` (the content security
+/// policy forbids `<base>`); `trunk serve` still uses Trunk's `<base>`.
 pub fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
         let doc = document();
-        let href = doc
-            .query_selector("base")
-            .ok()
-            .flatten()
-            .and_then(|b| b.get_attribute("href"))
+        let attr = |css: &str, name: &str| doc.query_selector(css).ok().flatten().and_then(|e| e.get_attribute(name));
+        let href = attr("meta[name=rollback-lab-base]", "content")
+            .or_else(|| attr("base", "href"))
             .unwrap_or_else(|| "/".to_string());
         let path = if href.starts_with("http://") || href.starts_with("https://") {
             web_sys::Url::new(&href).map(|u| u.pathname()).unwrap_or_else(|_| "/".to_string())
@@ -60,6 +60,15 @@ pub fn app_href(path: &str) -> String {
 pub fn mark(name: &str) {
     if let Some(p) = window().performance() {
         let _ = p.mark(name);
+    }
+}
+
+/// Set a mark only the first time.
+pub fn mark_once(name: &str) {
+    if let Some(p) = window().performance() {
+        if p.get_entries_by_name(name).length() == 0 {
+            let _ = p.mark(name);
+        }
     }
 }
 

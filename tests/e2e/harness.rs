@@ -76,22 +76,50 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
     let _ = stream.write_all(&body);
 }
 
-/// The base URL of the shared static server for `dist/`.
-pub fn server() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
-        assert!(root.join("index.html").is_file(), "dist/ is missing: run scripts/build.sh first");
+/// A static server of its own for one test, over any directory; `stop()`
+/// makes it refuse every connection from then on (the host is gone).
+pub struct StaticServer {
+    pub url: String,
+    stopped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StaticServer {
+    pub fn start(root: PathBuf) -> StaticServer {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        assert!(root.join("index.html").is_file(), "{}: no index.html: run scripts/build.sh first", root.display());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let flag = stopped.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if flag.load(Ordering::SeqCst) {
+                    drop(stream);
+                    continue;
+                }
                 let root = root.clone();
                 std::thread::spawn(move || serve_one(stream, &root));
             }
         });
-        format!("http://127.0.0.1:{port}")
-    })
+        StaticServer { url: format!("http://127.0.0.1:{port}"), stopped }
+    }
+
+    /// From now on every connection is closed unanswered.
+    pub fn stop(&self) {
+        self.stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// `dist/`, where scripts/build.sh puts the release build.
+pub fn dist_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist")
+}
+
+/// The base URL of the shared static server for `dist/`.
+pub fn server() -> &'static str {
+    static SERVER: OnceLock<StaticServer> = OnceLock::new();
+    &SERVER.get_or_init(|| StaticServer::start(dist_dir())).url
 }
 
 // ---- browser -------------------------------------------------------------------
@@ -138,12 +166,36 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     pub base: String,
+    /// The browser's own profile directory (also how its processes are found).
+    profile: PathBuf,
+}
+
+/// Chromium outlives a killed chromedriver: end every process of one
+/// browser (they all carry its profile directory on their command line).
+fn kill_browser_processes(profile: &Path) {
+    let needle = profile.to_string_lossy().to_string();
+    let pids: Vec<String> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().to_string();
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            (pid.chars().all(|c| c.is_ascii_digit()) && String::from_utf8_lossy(&cmdline).contains(&needle))
+                .then_some(pid)
+        })
+        .collect();
+    if !pids.is_empty() {
+        let _ = Command::new("sh").arg("-c").arg(format!("kill -9 {} 2>/dev/null", pids.join(" "))).status();
+    }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        kill_browser_processes(&self.profile);
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -155,10 +207,28 @@ impl Browser {
 
     /// A fresh browser with a given window size.
     pub async fn with_size(width: u32, height: u32) -> R<Browser> {
-        let base = server().to_string();
+        Self::at(server(), width, height).await
+    }
+
+    /// A fresh browser of a given size on another server (see [`StaticServer`]).
+    pub async fn at(base: &str, width: u32, height: u32) -> R<Browser> {
+        // The free port picked for chromedriver can be taken by another test
+        // (a server binding port 0) before chromedriver binds it: try again.
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::launch(base, width, height).await {
+                Ok(b) => return Ok(b),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap())
+    }
+
+    async fn launch(base: &str, width: u32, height: u32) -> R<Browser> {
+        let base = base.to_string();
         let port = free_port();
         let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let driver = Command::new(&driver_path)
+        let mut driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -167,11 +237,17 @@ impl Browser {
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if started.elapsed() > TIMEOUT {
+                let _ = driver.kill();
+                let _ = driver.wait();
                 return Err("chromedriver did not start".into());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let profile = std::env::temp_dir().join(format!("rollback-lab-e2e-{port}"));
+        // Unique per browser; the trailing "-x" keeps one name from being a
+        // prefix of another (see Drop).
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let profile = std::env::temp_dir().join(format!("rollback-lab-e2e-{}-{n}-x", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         let mut caps = Capabilities::new();
         caps.insert(
@@ -187,11 +263,20 @@ impl Browser {
                 ]
             }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        let client = match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
-            .await?;
-        let browser = Browser { client, driver, base };
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                kill_browser_processes(&profile);
+                return Err(e.into());
+            }
+        };
+        let browser = Browser { client, driver, base, profile };
         browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": INIT_SCRIPT })).await?;
         browser.client.set_window_size(width, height).await?;
         Ok(browser)

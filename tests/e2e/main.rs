@@ -5,6 +5,7 @@
 mod aids;
 mod harness;
 mod pages;
+mod platform;
 mod practice;
 mod quiz;
 mod shell;

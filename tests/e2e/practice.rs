@@ -359,9 +359,16 @@ async fn the_xss_check_itself_catches_an_injection() -> R {
     let b = Browser::new().await?;
     b.open("/").await?;
     b.assert_no_xss("clean page").await?;
-    b.js("const d = document.createElement('div'); d.innerHTML = '<img src=x onerror=\"window.__xssTrap()\">'; document.querySelector('main').append(d);")
+    // Raw HTML with an inline handler, injected behind the app's back: the
+    // content security policy refuses to run it and reports the violation.
+    b.js("const d = document.createElement('div'); d.id = 'injected'; d.innerHTML = '<img src=x onerror=\"window.__xssTrap()\">'; document.querySelector('main').append(d);")
         .await?;
-    b.wait_js("window.__xss.length > 0").await?;
+    let csp = b.wait_js("window.__csp.find(v => v.startsWith('script-src'))").await?;
+    assert!(csp.as_str().is_some_and(|v| v.contains("script-src")), "expected a script-src violation, got {csp}");
+    b.js("document.getElementById('injected').remove()").await?;
+    b.assert_no_xss("blocked by the policy").await?;
+    // A payload that does run (here: called directly) fails the check.
+    b.js("window.alert('pwned')").await?;
     assert!(b.assert_no_xss("injected").await.is_err(), "an executed payload must fail the check");
     Ok(())
 }

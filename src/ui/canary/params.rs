@@ -273,6 +273,18 @@ const FAULTS: &[(&str, &str)] = &[
     ("flapping", "flapping errors × factor"),
 ];
 
+/// The factor slider's (min, max, step) for a fault kind: the range where
+/// comparing runs teaches something (the text field takes the full range).
+fn slider_range(kind: &str) -> Option<(f64, f64, f64)> {
+    match kind {
+        "error" | "flapping" => Some((1.0, 10.0, 0.1)),
+        "latency" => Some((1.0, 5.0, 0.05)),
+        "saturation_leak" => Some((1.0, 1.2, 0.005)),
+        "kpi" => Some((0.5, 1.0, 0.01)),
+        _ => None,
+    }
+}
+
 #[component]
 pub fn Params(scenario: RwSignal<Scenario>, on_change: Callback<Scenario>) -> impl IntoView {
     let draft = RwSignal::new(Draft::from(&scenario.get_untracked()));
@@ -337,6 +349,21 @@ pub fn Params(scenario: RwSignal<Scenario>, on_change: Callback<Scenario>) -> im
                         on_set=Callback::new(move |v: String| apply(&|d: &mut Draft| d.fault_kind = v.clone())) />
                     {text!("From minute", "cs-fault-at", fault_at)}
                     {text!("Factor", "cs-fault-factor", fault_factor)}
+                    {move || slider_range(&draft.with(|d| d.fault_kind.clone())).map(|(lo, hi, step)| {
+                        let value = move || draft.with(|d| d.fault_factor.trim().parse::<f64>().unwrap_or(lo).clamp(lo, hi).to_string());
+                        view! {
+                            <div class="field">
+                                <label for="cs-fault-slider">"Factor (drag to compare)"</label>
+                                <input type="range" id="cs-fault-slider" min=lo.to_string() max=hi.to_string() step=step.to_string()
+                                    prop:value=value
+                                    on:input=move |ev| {
+                                        crate::ui::util::mark("slider-input");
+                                        let v = event_target_value(&ev);
+                                        apply(&|d: &mut Draft| d.fault_factor = v.clone());
+                                    } />
+                            </div>
+                        }
+                    })}
                 </fieldset>
                 <fieldset>
                     <legend>"Plan"</legend>

@@ -24,11 +24,12 @@ pub fn HomePage() -> impl IntoView {
                 .into_iter()
                 .map(|p| {
                     let href = util::app_href(&routes::href(&Route::Page(p.front.slug.clone())));
+                    let rel = crate::ui::edition::rel_for(&Route::Page(p.front.slug.clone()));
                     let slug = p.front.slug.clone();
                     let done = Memo::new(move |_| state.progress.with(|pr| pr.is_done(&slug)));
                     view! {
                         <li class="card" class:done=done>
-                            <a href=href>
+                            <a href=href rel=rel>
                                 <span class="card-title">{p.front.title.clone()}</span>
                                 <span class="card-summary">{p.front.summary.clone()}</span>
                                 <span class="card-status">{move || if done.get() { "✓ Done" } else { "" }}</span>
@@ -51,7 +52,7 @@ pub fn HomePage() -> impl IntoView {
         .map(|r| {
             view! {
                 <li class="card tool">
-                    <a href=util::app_href(r.path)>
+                    <a href=util::app_href(r.path) rel=crate::ui::edition::rel_for(&r.route)>
                         <span class="card-title">{r.title}</span>
                         <span class="card-summary">{r.summary}</span>
                     </a>
@@ -103,7 +104,7 @@ pub fn HomePage() -> impl IntoView {
                             </div>
                         </div>
                     })}
-                    <p><a class="button primary" href=href data-testid="next-step">{label} " →"</a></p>
+                    <p><a class="button primary" href=href.clone() rel=crate::ui::edition::rel_for_href(&crate::ui::util::strip_base(&href)) data-testid="next-step">{label} " →"</a></p>
                 </section>
             }
         })

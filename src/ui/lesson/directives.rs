@@ -5,18 +5,32 @@ use leptos::prelude::*;
 use crate::ui::state::{app_state, course};
 use crate::ui::util;
 
-/// Render a directive by name (content validation guarantees it is known).
-pub fn render(name: &str, args: &[String]) -> AnyView {
+/// Directives in the reader build: everything but the live simulations
+/// (pages with those are served by the tools build).
+pub fn reader(name: &str, args: &[String]) -> AnyView {
+    common(name, args).unwrap_or_else(|| {
+        view! { <p class="directive-missing">{format!("({name}: open this page in the full app)")}</p> }.into_any()
+    })
+}
+
+/// Directives in the tools build: all of them.
+pub fn tools(name: &str, args: &[String]) -> AnyView {
     match (name, args) {
-        ("checklist", [id]) => view! { <LessonChecklist id=id.clone() /> }.into_any(),
-        ("run", [engine, slug]) => view! { <RunCard engine=engine.clone() slug=slug.clone() /> }.into_any(),
-        ("diagram", args) => crate::ui::diagram::render(args),
         ("canary", [slug]) => view! { <crate::ui::live::InlineCanary slug=slug.clone() /> }.into_any(),
         ("migration", [slug]) => view! { <crate::ui::live::InlineMigration slug=slug.clone() /> }.into_any(),
         ("threshold", []) => view! { <crate::ui::live::ThresholdExplorer /> }.into_any(),
-        ("quiz", [id]) => view! { <crate::ui::live::QuizCheck id=id.clone() /> }.into_any(),
-        _ => view! { <p class="directive-missing">{format!("({name} is not available)")}</p> }.into_any(),
+        _ => reader(name, args),
     }
+}
+
+fn common(name: &str, args: &[String]) -> Option<AnyView> {
+    Some(match (name, args) {
+        ("checklist", [id]) => view! { <LessonChecklist id=id.clone() /> }.into_any(),
+        ("run", [engine, slug]) => view! { <RunCard engine=engine.clone() slug=slug.clone() /> }.into_any(),
+        ("diagram", args) => crate::ui::diagram::render(args),
+        ("quiz", [id]) => view! { <crate::ui::live::QuizCheck id=id.clone() /> }.into_any(),
+        _ => return None,
+    })
 }
 
 /// A checklist from `content/checklist/<id>.toml`, checkable in the lesson.
@@ -76,20 +90,31 @@ fn LessonChecklist(id: String) -> impl IntoView {
 /// "Run this in the simulator": a card with the scenario's title and story.
 #[component]
 fn RunCard(engine: String, slug: String) -> impl IntoView {
-    let (title, description) = if engine == "canary" {
-        crate::ui::canary::shipped().into_iter().find(|(s, _)| *s == slug).map(|(_, sc)| (sc.title, sc.description))
-    } else {
-        crate::ui::migration::shipped().into_iter().find(|(s, _)| *s == slug).map(|(_, sc)| (sc.title, sc.description))
-    }
-    .unwrap_or_else(|| (slug.clone(), String::new()));
-    let href = util::app_href(&format!("/simulators/{engine}?scenario={slug}"));
+    // Only the title and description are read: the reader build does not
+    // link the scenario types.
+    let (title, description) = course()
+        .as_ref()
+        .ok()
+        .and_then(|c| c.data.get(&format!("scenarios/{engine}/{slug}.toml")))
+        .and_then(|d| {
+            let crate::core::content::Data::Json(json) = d;
+            serde_json::from_str::<serde_json::Value>(json).ok()
+        })
+        .map(|v| {
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+            (field("title"), field("description"))
+        })
+        .unwrap_or_else(|| (slug.clone(), String::new()));
+    let path = format!("/simulators/{engine}?scenario={slug}");
+    let rel = crate::ui::edition::rel_for_href(&path);
+    let href = util::app_href(&path);
     let tool = if engine == "canary" { "canary simulator" } else { "migration simulator" };
     let label = format!("Run in the {tool}: {title}");
     view! {
         <aside class="run-card" aria-label=label>
             <p class="run-card-title">{title}</p>
             {(!description.is_empty()).then(|| view! { <p class="muted">{description}</p> })}
-            <a class="button primary" href=href>{format!("▶ Run this in the {tool}")}</a>
+            <a class="button primary" href=href rel=rel>{format!("▶ Run this in the {tool}")}</a>
         </aside>
     }
 }

@@ -2,7 +2,7 @@
 //! rendered from its markdown, with checkable steps, directives, a "done"
 //! toggle and previous/next links.
 
-mod directives;
+pub mod directives;
 
 use std::sync::Arc;
 
@@ -33,6 +33,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     };
     let page = &course.pages[index];
     let state = app_state();
+    let config = crate::ui::edition::config();
     {
         let slug = slug.clone();
         state.update(|p| p.open_page(&slug, util::now_ms()));
@@ -42,7 +43,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     crate::ui::glossary::glossary().link_first_uses(&mut doc.blocks, &[]);
     let task_slug = slug.clone();
     let hooks = MdHooks {
-        directive: Some(Arc::new(|name: &str, args: &[String]| directives::render(name, args))),
+        directive: Some(Arc::new(move |name: &str, args: &[String]| (config.directive)(name, args))),
         task: Some(Arc::new(move |index: usize, _default: bool, label_id: String| {
             let key = format!("{task_slug}/{index}");
             let key2 = key.clone();
@@ -100,11 +101,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         util::announce(if on { "Marked as done." } else { "Marked as not done." });
     };
 
-    let exercise = page
-        .front
-        .exercise
-        .clone()
-        .map(|ex| view! { <crate::ui::exercise::ExercisePractice slug=slug.clone() meta=ex /> });
+    let exercise = page.front.exercise.clone().map(|ex| (config.exercise)(slug.clone(), ex));
 
     // After the page is in the DOM, honour a #fragment in the address.
     request_animation_frame(move || {

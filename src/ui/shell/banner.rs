@@ -60,3 +60,36 @@ pub fn StoreBanner() -> impl IntoView {
         })
     }
 }
+
+/// "A new version is ready": shown when the service worker has installed a
+/// newer build (the page script fires `rollback-lab:update-ready`). The page
+/// keeps running the build it started with until the learner reloads, so it
+/// never mixes files of two builds.
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    let listener = window_event_listener_untyped("rollback-lab:update-ready", move |_| ready.set(true));
+    on_cleanup(move || listener.remove());
+    let apply = move |_| {
+        if let Ok(event) = web_sys::Event::new("rollback-lab:apply-update") {
+            let _ = window().dispatch_event(&event);
+        }
+    };
+    move || {
+        ready.get().then(|| {
+            view! {
+                <div class="banner update" role="status" data-testid="update-banner">
+                    <p>"A new version of Rollback Lab is ready. Your progress is kept."</p>
+                    <div class="banner-actions">
+                        <button type="button" class="button primary" on:click=apply>
+                            "Reload to update"
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| ready.set(false)>
+                            "Later"
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}

@@ -12,17 +12,18 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 use crate::core::routes::{self, Route};
+use crate::ui::edition::Config;
+use crate::ui::search;
 use crate::ui::state::{course, AppState};
 use crate::ui::util::{self, StatusMessage};
-use crate::ui::{
-    assignment, canary, checklist, gameday, glossary, home, lesson, migration, progress, quiz, runbook, search,
-};
 
 pub use nav::Sidebar;
 
-/// The root component.
+/// The root component, for one build of the app (see `ui::edition`).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(config: Config) -> impl IntoView {
+    util::mark("app-start");
+    provide_context(config);
     provide_meta_context();
     let state = AppState::init();
     provide_context(state);
@@ -111,6 +112,7 @@ fn Shell() -> impl IntoView {
             </div>
         </header>
         <banner::StoreBanner />
+        <banner::UpdateBanner />
         <div class="layout">
             <Sidebar open=menu_open />
             <main id="main" tabindex="-1">
@@ -125,30 +127,24 @@ fn Shell() -> impl IntoView {
     }
 }
 
-/// Picks the page for the current route.
+/// Picks the page for the current route (through the build's renderer).
 #[component]
 fn Dispatch() -> impl IntoView {
     let route = use_route();
-    move || match route.get() {
-        Route::Home => view! { <home::HomePage /> }.into_any(),
-        Route::Page(slug) => view! { <lesson::ContentPage slug=slug /> }.into_any(),
-        Route::Quiz => view! { <quiz::QuizPage /> }.into_any(),
-        Route::Progress => view! { <progress::ProgressPage /> }.into_any(),
-        Route::Runbooks => view! { <runbook::RunbooksPage /> }.into_any(),
-        Route::CanarySim => view! { <canary::CanaryPage /> }.into_any(),
-        Route::MigrationSim => view! { <migration::MigrationPage /> }.into_any(),
-        Route::Glossary => view! { <glossary::GlossaryPage /> }.into_any(),
-        Route::GameDay => view! { <gameday::GameDayPage /> }.into_any(),
-        Route::Search => view! { <search::SearchPage /> }.into_any(),
-        Route::Checklists => view! { <checklist::ChecklistsPage /> }.into_any(),
-        Route::Assignments => view! { <assignment::AssignmentsPage /> }.into_any(),
-        Route::Review => view! { <assignment::ReviewPage /> }.into_any(),
-        Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
+    let page = crate::ui::edition::config().page;
+    move || {
+        let r = route.get();
+        let view = page(r);
+        // The page is in the document once this effect runs: the
+        // performance script measures navigation start → "app-ready".
+        Effect::new(|_| util::mark_once("app-ready"));
+        view
     }
 }
 
+/// The "not found" page.
 #[component]
-fn NotFound(path: String) -> impl IntoView {
+pub fn NotFound(path: String) -> impl IntoView {
     view! {
         <Title text="Page not found · Rollback Lab" />
         <article class="page">
@@ -209,8 +205,13 @@ fn keyboard_navigation(route: Memo<Route>) {
         };
         if let Some(path) = target {
             ev.prevent_default();
-            // The router adds the base path itself.
-            navigate(&path, Default::default());
+            if crate::ui::edition::is_elsewhere(&routes::parse(&path)) {
+                // The page lives in the other build: load it.
+                let _ = window().location().assign(&util::app_href(&path));
+            } else {
+                // The router adds the base path itself.
+                navigate(&path, Default::default());
+            }
         }
     });
     on_cleanup(move || handle.remove());

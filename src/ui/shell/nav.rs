@@ -30,10 +30,12 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
                     let r2 = r.clone();
                     let slug2 = slug.clone();
                     let done = Memo::new(move |_| state.progress.with(|pr| pr.is_done(&slug2)));
+                    let rel = crate::ui::edition::rel_for(&r);
                     view! {
                         <li>
                             <a
                                 href=href
+                                rel=rel
                                 aria-current=move || is_current(&r2).then_some("page")
                                 class:done=done
                             >
@@ -62,9 +64,10 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
         .map(|r| {
             let href = util::app_href(r.path);
             let route_value = r.route.clone();
+            let rel = crate::ui::edition::rel_for(&r.route);
             view! {
                 <li>
-                    <a href=href aria-current=move || is_current(&route_value).then_some("page")>
+                    <a href=href rel=rel aria-current=move || is_current(&route_value).then_some("page")>
                         <span class="nav-title">{r.title}</span>
                     </a>
                 </li>

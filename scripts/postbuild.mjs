@@ -1,0 +1,212 @@
+// Turns Trunk's two builds into one deployable dist/ (run by scripts/build.sh):
+//
+//   node scripts/postbuild.mjs DIST TOOLS_DIST ROUTES_TSV
+//
+// DIST holds the reader build (index.html + assets), TOOLS_DIST the tools
+// build; ROUTES_TSV is `export routes` (path, build, title, description).
+// It writes, into DIST:
+// - one stylesheet instead of ten (`app-<hash>.css`), and each build's
+//   loader script in a file (`boot-<build>-<hash>.js`) instead of inline, so
+//   the content security policy needs no 'unsafe-inline';
+// - the CSP as a <meta> in every page, and the base path as a <meta> (the
+//   policy's `base-uri 'none'` forbids <base>);
+// - one HTML entry per route (`learn/<slug>/index.html` …, each with its own
+//   title and description, booting the build that route needs), and
+//   404.html for unknown paths;
+// - the service worker (`sw.js`) with the list of every file to keep offline
+//   and a version derived from their contents;
+// - `.gz` and `.br` beside every text asset and the .wasm.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+
+const [dist, toolsDist, routesTsv] = process.argv.slice(2);
+if (!dist || !toolsDist || !routesTsv) {
+  console.error("usage: node scripts/postbuild.mjs DIST TOOLS_DIST ROUTES_TSV");
+  process.exit(2);
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+
+const hash = (data) => createHash("sha256").update(data).digest("hex").slice(0, 16);
+const sri = (data) => "sha384-" + createHash("sha384").update(data).digest("base64");
+const read = (p) => fs.readFileSync(p, "utf8");
+const esc = (s) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function fail(msg) {
+  console.error(`postbuild: ${msg}`);
+  process.exit(1);
+}
+
+// ---- the two templates ------------------------------------------------------
+
+const readerHtml = read(path.join(dist, "index.html"));
+const toolsHtml = read(path.join(toolsDist, "index.html"));
+const baseMatch = readerHtml.match(/<base href="([^"]*)"\s*\/?>/);
+if (!baseMatch) fail("index.html has no <base href> (Trunk's data-trunk-public-url)");
+const base = baseMatch[1].endsWith("/") ? baseMatch[1] : baseMatch[1] + "/";
+
+// The tools build's own files (its loader and .wasm) move into dist/.
+for (const name of fs.readdirSync(toolsDist)) {
+  if (/^rollback-lab-tools-[0-9a-f]+(_bg\.wasm|\.js)$/.test(name)) {
+    fs.copyFileSync(path.join(toolsDist, name), path.join(dist, name));
+  }
+}
+
+// One stylesheet: the links in order, concatenated (both builds link the same).
+const cssLinks = [...readerHtml.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>/g)];
+if (cssLinks.length === 0) fail("no stylesheets in index.html");
+const css = cssLinks.map((m) => read(path.join(dist, m[1].slice(base.length)))).join("\n");
+const cssName = `app-${hash(css)}.css`;
+fs.writeFileSync(path.join(dist, cssName), css);
+for (const m of cssLinks) fs.rmSync(path.join(dist, m[1].slice(base.length)));
+
+// The code every page runs besides Trunk's loader: register the service
+// worker, and tell the app when a new build is ready (the app shows a banner
+// and fires `rollback-lab:apply-update` when the learner accepts).
+const swClient = `
+if ("serviceWorker" in navigator) {
+  const announce = (worker) => {
+    window.__rollbackLabUpdate = worker;
+    dispatchEvent(new CustomEvent("rollback-lab:update-ready"));
+  };
+  navigator.serviceWorker.register(${JSON.stringify(base + "sw.js")}, { scope: ${JSON.stringify(base)} }).then((reg) => {
+    if (reg.waiting && navigator.serviceWorker.controller) announce(reg.waiting);
+    reg.addEventListener("updatefound", () => {
+      const worker = reg.installing;
+      worker && worker.addEventListener("statechange", () => {
+        if (worker.state === "installed" && navigator.serviceWorker.controller) announce(worker);
+      });
+    });
+  }).catch((e) => console.warn("Offline use is not available:", e && e.message));
+  addEventListener("rollback-lab:apply-update", () => {
+    const worker = window.__rollbackLabUpdate;
+    if (!worker) return;
+    let reloaded = false;
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      if (!reloaded) { reloaded = true; location.reload(); }
+    });
+    worker.postMessage("skip-waiting");
+  });
+}
+`;
+
+function template(html, build) {
+  const inline = html.match(/<script type="module">([\s\S]*?)<\/script>/);
+  if (!inline) fail(`${build}: Trunk's inline loader script not found`);
+  const boot = inline[1].trim() + "\n" + swClient;
+  const bootName = `boot-${build}-${hash(boot)}.js`;
+  fs.writeFileSync(path.join(dist, bootName), boot);
+  let out = html
+    .replace(inline[0], `<script type="module" src="${base}${bootName}" integrity="${sri(boot)}"></script>`)
+    .replace(baseMatch[0], `<meta name="rollback-lab-base" content="${esc(base)}" />`)
+    .replace(/href="(favicon\.svg|manifest\.webmanifest)"/g, `href="${base}$1"`);
+  // Chromium ignores (and warns about) integrity on a fetch preload.
+  out = out.replace(/(<link rel="preload"[^>]*?) integrity="[^"]*"/g, "$1");
+  // Drop the separate stylesheets, link the merged one where the first was.
+  out = out.replace(cssLinks[0][0], `<link rel="stylesheet" href="${base}${cssName}" integrity="${sri(css)}" />`);
+  for (const m of cssLinks.slice(1)) out = out.replace(m[0], "");
+  out = out.replace(/\n\s*\n(\s*\n)+/g, "\n");
+  // The policy comes right after the charset, before anything it governs.
+  out = out.replace(
+    /<meta charset="utf-8" \/>/,
+    `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`,
+  );
+  if (!out.includes("Content-Security-Policy")) fail(`${build}: no <meta charset> to put the policy after`);
+  out = out.replace(
+    /<body><\/body>/,
+    `<body><noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript></body>`,
+  );
+  for (const needle of ["<base", "<script type=\"module\">", "data-trunk"]) {
+    if (out.includes(needle)) fail(`${build}: ${needle} left in the page`);
+  }
+  return out;
+}
+
+const templates = { reader: template(readerHtml, "reader"), tools: template(toolsHtml, "tools") };
+
+function page(build, title, description) {
+  const t = templates[build];
+  if (!t) fail(`unknown build ${build}`);
+  return t
+    .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>`)
+    .replace(/<meta name="description" content="[^"]*"/, `<meta name="description" content="${esc(description)}"`);
+}
+
+// ---- one entry per route ------------------------------------------------------
+
+const routes = read(routesTsv)
+  .split("\n")
+  .filter((l) => l.trim())
+  .map((l) => {
+    const [route, build, title, description] = l.split("\t");
+    if (!route?.startsWith("/") || !title || !description) fail(`bad route line: ${l}`);
+    return { route, build, title, description };
+  });
+const entries = [];
+for (const r of routes) {
+  const rel = r.route === "/" ? "index.html" : `${r.route.slice(1)}/index.html`;
+  fs.mkdirSync(path.dirname(path.join(dist, rel)), { recursive: true });
+  fs.writeFileSync(path.join(dist, rel), page(r.build, r.title, r.description));
+  entries.push(rel);
+}
+fs.writeFileSync(
+  path.join(dist, "404.html"),
+  page("reader", "Page not found · Rollback Lab", "This address is not a page of Rollback Lab."),
+);
+entries.push("404.html");
+console.log(`postbuild: ${routes.length} route entries (${routes.filter((r) => r.build === "tools").length} tools)`);
+
+// ---- the service worker -----------------------------------------------------------
+
+const assets = fs
+  .readdirSync(dist)
+  .filter((n) => fs.statSync(path.join(dist, n)).isFile())
+  .filter((n) => !/\.(gz|br|html)$/.test(n) && n !== "sw.js" && n !== "robots.txt");
+const precache = [...entries, ...assets].sort();
+const version = hash(precache.map((rel) => rel + "\0" + hash(fs.readFileSync(path.join(dist, rel)))).join("\n"));
+const sw = read(path.join(path.dirname(new URL(import.meta.url).pathname), "sw.template.js"))
+  .replace("__VERSION__", JSON.stringify(version))
+  .replace("__BASE__", JSON.stringify(base))
+  .replace("__PRECACHE__", JSON.stringify(precache, null, 2));
+fs.writeFileSync(path.join(dist, "sw.js"), sw);
+console.log(`postbuild: sw.js version ${version}, ${precache.length} files kept offline`);
+
+// ---- pre-compressed copies ----------------------------------------------------------
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? walk(p) : [p];
+  });
+}
+let compressed = 0;
+for (const file of walk(dist)) {
+  if (!/\.(html|js|css|wasm|svg|json|webmanifest|txt)$/.test(file)) continue;
+  const data = fs.readFileSync(file);
+  fs.writeFileSync(file + ".gz", zlib.gzipSync(data, { level: 9 }));
+  fs.writeFileSync(
+    file + ".br",
+    zlib.brotliCompressSync(data, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+      },
+    }),
+  );
+  compressed++;
+}
+console.log(`postbuild: ${compressed} files pre-compressed (.gz, .br)`);

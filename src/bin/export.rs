@@ -1,0 +1,97 @@
+//! Native exports over core, for the build and the performance script:
+//!
+//! - `export routes` prints one line per route of the app, tab-separated:
+//!   path, build (`reader` or `tools`), page title, description. The build
+//!   script writes one HTML entry per route from it (see ARCHITECTURE.md,
+//!   "Two builds").
+//! - `export static-pages OUT_DIR [CSS_HREF ...]` writes one plain HTML page
+//!   per content page (`OUT_DIR/<slug>.html`), rendered from the same
+//!   markdown by the same renderer, linking the given stylesheets: the
+//!   baseline the app's load time is compared with.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    use std::path::Path;
+
+    use rollback_lab::core::content::Course;
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: export routes | export static-pages OUT_DIR [CSS_HREF ...]";
+    let course = match Course::from_dir(Path::new("content")) {
+        Ok(c) => c,
+        Err(e) => {
+            for err in e {
+                eprintln!("{err}");
+            }
+            std::process::exit(2);
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("routes") if args.len() == 1 => {
+            print!("{}", routes(&course));
+            Ok(())
+        }
+        Some("static-pages") if args.len() >= 2 => static_pages(&course, Path::new(&args[1]), &args[2..]),
+        _ => Err(usage.to_string()),
+    };
+    if let Err(e) = result {
+        eprintln!("{e}");
+        std::process::exit(2);
+    }
+}
+
+/// The route table as TSV: path, build, title, description.
+#[cfg(not(target_arch = "wasm32"))]
+fn routes(course: &rollback_lab::core::content::Course) -> String {
+    use rollback_lab::core::routes::{self, Route};
+
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let build = |r: &Route| if course.route_needs_tools(r) { "tools" } else { "reader" };
+    let home = "A hands-on course for API engineers: canary releases, kill switches, compatible APIs, \
+                expand-and-contract migrations, metric gates, and rollback and rollforward playbooks.";
+    let mut out =
+        format!("/\t{}\tRollback Lab · ship risky changes safely, and undo them\t{home}\n", build(&Route::Home));
+    for p in &course.pages {
+        let route = Route::Page(p.front.slug.clone());
+        out += &format!(
+            "{}\t{}\t{} · Rollback Lab\t{}\n",
+            routes::href(&route),
+            build(&route),
+            clean(&p.front.title),
+            clean(&p.front.summary)
+        );
+    }
+    for r in routes::app_routes() {
+        out += &format!("{}\t{}\t{} · Rollback Lab\t{}\n", r.path, build(&r.route), r.title, clean(r.summary));
+    }
+    out
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn static_pages(
+    course: &rollback_lab::core::content::Course,
+    out: &std::path::Path,
+    css: &[String],
+) -> Result<(), String> {
+    use rollback_lab::core::markdown::{self, escape_html, RenderOptions};
+
+    let css: String = css.iter().map(|h| format!("<link rel=\"stylesheet\" href=\"{}\">\n", escape_html(h))).collect();
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for p in &course.pages {
+        let doc = markdown::parse(&p.body, RenderOptions { directives: true });
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} · Rollback Lab</title>\n{css}</head>\n<body>\n<main id=\"main\"><article class=\"page\">\n<p class=\"eyebrow\">{part}</p>\n<h1>{title}</h1>\n<p class=\"summary\">{summary}</p>\n<div class=\"prose\">\n{body}</div>\n</article></main>\n</body>\n</html>\n",
+            title = escape_html(&p.front.title),
+            part = escape_html(&p.front.part),
+            summary = escape_html(&p.front.summary),
+            body = markdown::to_html(&doc),
+        );
+        let file = out.join(format!("{}.html", p.front.slug));
+        std::fs::write(&file, html).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    println!("{} pages written to {}", course.pages.len(), out.display());
+    Ok(())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,83 @@
+//! The app is built twice from this crate (see ARCHITECTURE.md, "Two
+//! builds"): the **reader** (course map, lessons, glossary, search: what a
+//! first visit needs, small) and the **tools** build (everything: quiz,
+//! simulators, practice, game day). Each entry point hands the shell its own
+//! page and directive renderers as plain function pointers, so the reader's
+//! binary links none of the tools.
+
+use leptos::prelude::*;
+
+use crate::core::content::ExerciseMeta;
+use crate::core::routes::Route;
+use crate::ui::state::course;
+use crate::ui::util;
+
+/// Which build is running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edition {
+    Reader,
+    Tools,
+}
+
+/// What the entry point gives the shell.
+#[derive(Clone, Copy)]
+pub struct Config {
+    pub edition: Edition,
+    /// Renders the page of a route.
+    pub page: fn(Route) -> AnyView,
+    /// Renders a `{{#directive}}` in a lesson.
+    pub directive: fn(&str, &[String]) -> AnyView,
+    /// Renders the practice part of an exercise page.
+    pub exercise: fn(String, ExerciseMeta) -> AnyView,
+}
+
+/// The configuration from context.
+pub fn config() -> Config {
+    expect_context::<Config>()
+}
+
+/// Whether a route must be opened in the other build (a full page load).
+pub fn is_elsewhere(route: &Route) -> bool {
+    let needs_tools = course().as_ref().map(|c| c.route_needs_tools(route)).unwrap_or(true);
+    use_context::<Config>().is_some_and(|c| c.edition == Edition::Reader) && needs_tools
+}
+
+/// `rel` for a link to `route`: `external` when the router must not handle
+/// it (the page lives in the tools build), so the browser loads it.
+pub fn rel_for(route: &Route) -> Option<&'static str> {
+    is_elsewhere(route).then_some("external")
+}
+
+/// `rel` for an internal href ("/quiz", "/learn/x#y").
+pub fn rel_for_href(href: &str) -> Option<&'static str> {
+    if !href.starts_with('/') {
+        return None;
+    }
+    let (path, _, _) = crate::core::routes::split_href(href);
+    rel_for(&crate::core::routes::parse(path))
+}
+
+/// Shown by the reader for a route that lives in the tools build: it loads
+/// the page (a full navigation the static host answers with the tools build).
+#[component]
+pub fn LoadTools(route: Route) -> impl IntoView {
+    let href = util::app_href(&crate::core::routes::href(&route));
+    let loc = window().location();
+    let target = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
+    // A loop guard: if the host answered this address with the reader
+    // again, say so instead of reloading for ever.
+    let looped = loc.search().unwrap_or_default().contains("tools=1");
+    if !looped {
+        let sep = if target.contains('?') { '&' } else { '?' };
+        let _ = loc.replace(&format!("{target}{sep}tools=1{}", loc.hash().unwrap_or_default()));
+    }
+    view! {
+        <article class="page">
+            <h1>{if looped { "This page could not be loaded" } else { "Loading…" }}</h1>
+            {looped.then(|| view! {
+                <p>"This page needs the full app, and this server did not send it. Serve "<code>"dist/"</code>" as built by "<code>"scripts/build.sh"</code>"."</p>
+                <p><a href=href rel="external">"Try again"</a></p>
+            })}
+        </article>
+    }
+}

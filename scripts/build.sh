@@ -3,10 +3,13 @@
 # it uses the installed tools only), then scripts/postbuild.mjs makes one
 # deployable dist/ of them (route entries, CSP, service worker, .gz/.br).
 # Extra arguments go to both `trunk build`s, e.g. --public-url /course/.
+# DIST=other/dir puts the result elsewhere (the tests build a sub-path copy).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 mkdir -p target
+DIST="${DIST:-dist}"
+TOOLS_DIST="target/$(basename "$DIST")-tools"
 check_log() {
   # Prove Trunk used the installed tools and downloaded nothing.
   if grep -qiE "download(ing)? (wasm|binaryen|the)" "$1"; then
@@ -14,12 +17,12 @@ check_log() {
     exit 1
   fi
 }
-log "building the reader (course map, lessons, glossary, search) into dist/"
-trunk build index.html --release=true --offline=true "$@" 2>&1 | tee target/trunk-build.log
+log "building the reader (course map, lessons, glossary, search) into $DIST/"
+trunk build index.html --release=true --offline=true --dist "$DIST" "$@" 2>&1 | tee target/trunk-build.log
 check_log target/trunk-build.log
-log "building the tools (quiz, simulators, practice) into target/dist-tools/"
-trunk build tools.html --release=true --offline=true --dist target/dist-tools "$@" 2>&1 | tee target/trunk-build-tools.log
+log "building the tools (quiz, simulators, practice) into $TOOLS_DIST/"
+trunk build tools.html --release=true --offline=true --dist "$TOOLS_DIST" "$@" 2>&1 | tee target/trunk-build-tools.log
 check_log target/trunk-build-tools.log
 log "listing the routes"
 cargo run --quiet --bin export -- routes > target/routes.tsv
-node scripts/postbuild.mjs dist target/dist-tools target/routes.tsv
+node scripts/postbuild.mjs "$DIST" "$TOOLS_DIST" target/routes.tsv

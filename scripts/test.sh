@@ -18,6 +18,9 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --offline --target wasm32-unknown-
 
 log "3/3 release build and end-to-end tests"
 "$ROOT/scripts/build.sh"
+# The same app built for a sub-path, for the sub-path end-to-end test.
+DIST=target/dist-course "$ROOT/scripts/build.sh" --public-url /course/ >target/build-course.log 2>&1 \
+  || { cat target/build-course.log; exit 1; }
 cargo test --offline --features e2e --test e2e -- --test-threads 2
 
 "$ROOT/scripts/bundle-size.sh"

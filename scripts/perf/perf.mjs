@@ -190,8 +190,10 @@ async function lighthouseAll(browser) {
     const metrics = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift"]
       .map((k) => `${k.split("-").map((w) => w[0]).join("").toUpperCase()} ${a[k]?.displayValue ?? "?"}`)
       .join(", ");
+    // Audits that cost points (weighted in a category) and did not pass.
+    const weighted = new Set(Object.values(c).flatMap((cat) => cat.auditRefs.filter((r) => r.weight > 0).map((r) => r.id)));
     const failed = Object.values(a)
-      .filter((x) => x.score !== null && x.score < 1 && x.scoreDisplayMode === "binary")
+      .filter((x) => weighted.has(x.id) && x.score !== null && x.score < 1 && x.scoreDisplayMode === "binary")
       .map((x) => x.id);
     results.lighthouse[label] = { ...s, metrics, failed };
     const ok = s.performance >= 98 && s.accessibility === 100 && s.bestPractices === 100 && s.seo >= 90;

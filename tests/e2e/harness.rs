@@ -40,7 +40,7 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path) {
+fn serve_one(mut stream: TcpStream, root: &Path, prefix: &str) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -55,7 +55,11 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
     }
     let target = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let rel = path.trim_start_matches('/');
+    // Under a sub-path, only what is below it exists.
+    let rel = match path.strip_prefix(prefix) {
+        Some(rest) => rest.trim_start_matches('/'),
+        None => "\0outside",
+    };
     let mut file = root.join(rel);
     if rel.is_empty() || file.is_dir() {
         file = file.join("index.html");
@@ -85,6 +89,11 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: PathBuf) -> StaticServer {
+        Self::start_at(root, "")
+    }
+
+    /// Serve `root` under a sub-path (`"/course"`): `/course/x` is `root/x`.
+    pub fn start_at(root: PathBuf, prefix: &'static str) -> StaticServer {
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::Arc;
         assert!(root.join("index.html").is_file(), "{}: no index.html: run scripts/build.sh first", root.display());
@@ -99,7 +108,7 @@ impl StaticServer {
                     continue;
                 }
                 let root = root.clone();
-                std::thread::spawn(move || serve_one(stream, &root));
+                std::thread::spawn(move || serve_one(stream, &root, prefix));
             }
         });
         StaticServer { url: format!("http://127.0.0.1:{port}"), stopped }

@@ -234,3 +234,73 @@ fn dist_deploys_to_a_static_host_as_is() {
     // Two loaders, two wasm, two boot scripts, one stylesheet.
     assert_eq!(assets, 7, "expected 7 hashed assets");
 }
+
+#[tokio::test]
+async fn the_app_works_under_a_sub_path() -> R {
+    // Built by scripts/test.sh with `--public-url /course/`.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/dist-course");
+    assert!(
+        root.join("index.html").is_file(),
+        "target/dist-course is missing: DIST=target/dist-course scripts/build.sh --public-url /course/"
+    );
+    let server = StaticServer::start_at(root, "/course");
+    let b = Browser::at(&server.url, 1280, 900).await?;
+    b.open("/course/").await?;
+    b.wait_for_text("main h1", "Rollback Lab").await?;
+    // Every link of the app stays below the sub-path.
+    let outside = b
+        .js("return [...document.querySelectorAll('a[href^=\"/\"]')].map(a => a.getAttribute('href')).filter(h => !h.startsWith('/course/'));")
+        .await?;
+    assert_eq!(outside, json!([]), "links outside /course/");
+    // A reader lesson in place, then a tools page by a full load.
+    b.click("a[href=\"/course/learn/feature-flags\"]").await?;
+    b.wait_for_text("main h1", "Feature flags and kill switches").await?;
+    assert_eq!(b.path().await?, "/course/learn/feature-flags");
+    b.click("a[href=\"/course/quiz\"]").await?;
+    b.wait_for_text("main h1", "Quick test").await?;
+    assert_eq!(b.path().await?, "/course/quiz");
+    // A deep link and an unknown page.
+    b.open("/course/learn/expand-and-contract#the-last-safe-rollback-point").await?;
+    b.wait_for_text("main h1", "Expand-and-contract").await?;
+    b.open("/course/learn/no-such-page").await?;
+    b.wait_for_text("main h1", "Page not found").await?;
+    // The service worker lives in the sub-path.
+    let scope = b
+        .wait_js(
+            "navigator.serviceWorker.controller && navigator.serviceWorker.getRegistration().then(r => r && r.scope)",
+        )
+        .await?;
+    assert!(scope.as_str().is_some_and(|s| s.ends_with("/course/")), "scope {scope}");
+    assert_policy_held(&b, "sub-path").await?;
+    b.assert_no_errors("sub-path").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_reader_hands_a_tools_page_over_and_never_loops() -> R {
+    // A tools route reached inside the reader (here: history navigation)
+    // loads the tools build, and the address ends up clean.
+    let b = Browser::new().await?;
+    b.open("/learn/feature-flags").await?;
+    b.wait_js("document.querySelector('script[src*=boot-reader]')").await?;
+    b.js("history.pushState(null, '', '/quiz'); dispatchEvent(new PopStateEvent('popstate'));").await?;
+    b.wait_js("document.querySelector('script[src*=boot-tools]')").await?;
+    b.wait_for_text("main h1", "Quick test").await?;
+    b.wait_js("location.search === ''").await?;
+    assert_eq!(b.path().await?, "/quiz");
+    b.assert_no_errors("hand-over").await?;
+
+    // A host that answers a tools route with the reader: one retry, then a
+    // clear message instead of a reload loop.
+    let root = std::env::temp_dir().join(format!("rollback-lab-misconfigured-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&dist_dir(), &root)?;
+    std::fs::copy(root.join("index.html"), root.join("quiz/index.html"))?;
+    let server = StaticServer::start(root.clone());
+    let c = Browser::at(&server.url, 1280, 900).await?;
+    c.open("/quiz").await?;
+    c.wait_for_text("main h1", "This page could not be loaded").await?;
+    assert!(c.js("return location.search;").await?.as_str().unwrap_or("").contains("tools=1"));
+    let _ = std::fs::remove_dir_all(&root);
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! The canary and migration simulators, as a learner uses them.
 
 use crate::harness::{Browser, R};
+use serde_json::json;
 
 #[tokio::test]
 async fn worked_example_3_runs_from_its_page_and_the_gate_rolls_it_back() -> R {
@@ -187,5 +188,22 @@ async fn migration_inputs_are_checked_and_the_run_can_be_shared() -> R {
     other.client.goto(&bad).await?;
     other.wait_for_text("main .field-error", "can't be opened").await?;
     other.assert_no_errors("migration share").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_fault_slider_re_runs_the_canary_with_the_new_factor() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/canary?scenario=error-spike-at-1-percent").await?;
+    b.click_text("button", "Run to the end").await?;
+    let before = b.wait_js("document.querySelector('.sim-status').dataset.status").await?;
+    assert_eq!(before, json!("rolledback"), "errors × 100 are caught");
+    // Drag the slider down to no fault at all (keyboard: Home).
+    b.click("#cs-fault-slider").await?;
+    b.keys("\u{E011}").await?; // Home
+    b.wait_js("document.getElementById('cs-fault-factor').value === '1'").await?;
+    b.wait_js("document.querySelector('.sim-status').dataset.status !== 'rolledback'").await?;
+    assert_eq!(b.js("return document.getElementById('cs-fault-slider').value;").await?, json!("1"));
+    b.assert_no_errors("slider").await?;
     Ok(())
 }

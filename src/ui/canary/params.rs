@@ -274,10 +274,11 @@ const FAULTS: &[(&str, &str)] = &[
 ];
 
 /// The factor slider's (min, max, step) for a fault kind: the range where
-/// comparing runs teaches something (the text field takes the full range).
+/// comparing runs teaches something, covering every shipped scenario (the
+/// text field takes the full range).
 fn slider_range(kind: &str) -> Option<(f64, f64, f64)> {
     match kind {
-        "error" | "flapping" => Some((1.0, 10.0, 0.1)),
+        "error" | "flapping" => Some((1.0, 100.0, 0.5)),
         "latency" => Some((1.0, 5.0, 0.05)),
         "saturation_leak" => Some((1.0, 1.2, 0.005)),
         "kpi" => Some((0.5, 1.0, 0.01)),

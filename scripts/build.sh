@@ -20,6 +20,10 @@ check_log() {
 log "building the reader (course map, lessons, glossary, search) into $DIST/"
 trunk build index.html --release=true --offline=true --dist "$DIST" "$@" 2>&1 | tee target/trunk-build.log
 check_log target/trunk-build.log
+# The tools build's page is index.html with the other binary (generated, so
+# the two can never drift apart; Trunk resolves paths from the page's folder).
+sed 's/data-bin="rollback-lab"/data-bin="rollback-lab-tools"/' index.html > tools.html
+grep -q 'data-bin="rollback-lab-tools"' tools.html || { log "index.html has no data-bin=\"rollback-lab\""; exit 1; }
 log "building the tools (quiz, simulators, practice) into $TOOLS_DIST/"
 trunk build tools.html --release=true --offline=true --dist "$TOOLS_DIST" "$@" 2>&1 | tee target/trunk-build-tools.log
 check_log target/trunk-build-tools.log

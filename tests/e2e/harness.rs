@@ -312,8 +312,17 @@ impl Browser {
     pub async fn wait_js(&self, expr: &str) -> R<Value> {
         let started = Instant::now();
         loop {
-            // An element not rendered yet is not an error: keep waiting.
-            let v = self.js(&format!("try {{ return ({expr}); }} catch (e) {{ return null; }}")).await?;
+            // An element not rendered yet is not an error: keep waiting. Nor
+            // is a page being replaced (the script ran in a document that
+            // went away, e.g. while the reader hands over to the tools build).
+            let v = match self.js(&format!("try {{ return ({expr}); }} catch (e) {{ return null; }}")).await {
+                Ok(v) => v,
+                Err(_) if started.elapsed() <= TIMEOUT => {
+                    tokio::time::sleep(Duration::from_millis(40)).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let truthy = match &v {
                 Value::Null => false,
                 Value::Bool(b) => *b,

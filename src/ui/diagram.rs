@@ -212,7 +212,7 @@ fn gate(metric: String, threshold: f64, window: u32) -> impl IntoView {
     let fire = (cross + window as usize).min(30);
     let (wx0, wx1) = (xs[cross], xs[fire]);
     let desc = format!(
-        "The canary's {metric} against the stable baseline. The gate's threshold is {threshold} × baseline. The canary crosses it, stays above for the {window}-minute window, and the gate acts: the canary is aborted."
+        "The canary's {metric} against the stable baseline. The gate's threshold is {threshold} × baseline. Every minute the gate takes the canary's value over the last {window} minutes; once that window's value is above the threshold, the gate acts: the canary is aborted."
     );
     view! {
         <Figure id="diagram-gate" title=format!("A gate: {metric} above {threshold} × baseline for {window} minutes") desc=desc view_box="0 0 680 200">

@@ -78,12 +78,48 @@ fn skipping_steps_restoring_needlessly_and_waiting_cost_points() {
 #[test]
 fn verify_fails_while_users_still_meet_the_bad_path() {
     let mut g = GameDay::new(5);
+    // Before anything was done there is nothing to verify, even while the
+    // service still looks healthy (the fault has not started yet).
+    let v = g.act(PlaybookStep::Verify);
+    assert!(!v.ok && v.message.contains("Nothing to verify yet"), "{}", v.message);
+    assert!(!g.done(PlaybookStep::Verify), "a refused step is not counted");
     while g.sim.minute() < g.incident.at_minute + 2 {
         g.tick();
     }
     let v = g.act(PlaybookStep::Verify);
-    assert!(!v.ok && v.message.contains("Not yet"));
-    assert!(!g.verified);
+    assert!(!v.ok && v.message.contains("Nothing to verify yet"));
+    // The kill switch acts on the next minute: verifying at once is too early.
+    assert!(g.act(PlaybookStep::KillSwitch).ok);
+    let v = g.act(PlaybookStep::Verify);
+    assert!(!v.ok && v.message.contains("Not yet"), "{}", v.message);
+    assert!(!g.verified && !g.done(PlaybookStep::Verify));
+    g.tick();
+    assert!(g.act(PlaybookStep::Verify).ok);
+    assert!(g.verified && g.done(PlaybookStep::Verify));
+}
+
+#[test]
+fn the_debrief_names_steps_out_of_order_and_explains_the_points() {
+    let mut g = GameDay::new(11);
+    while g.sim.minute() < g.incident.at_minute + 3 {
+        g.tick();
+    }
+    // Revert before freezing: Freeze comes out of order.
+    assert!(g.act(PlaybookStep::Revert).ok);
+    assert!(g.act(PlaybookStep::Freeze).ok);
+    g.tick();
+    assert!(g.act(PlaybookStep::Verify).ok);
+    assert_eq!(g.out_of_order(), vec![PlaybookStep::Freeze]);
+    g.decide(Decision::StayRolledBack);
+    let s = g.score();
+    let parts = s.parts();
+    assert_eq!(parts.iter().map(|p| p.points).sum::<i32>().clamp(0, 100) as u32, s.points);
+    assert_eq!(parts.iter().map(|p| p.max).sum::<u32>(), 100, "the points available add up to 100");
+    let steps = parts.iter().find(|p| p.label == "Playbook steps in order").unwrap();
+    assert_eq!(steps.points, 8 * s.steps_in_order as i32);
+    let md = g.postmortem("2026-11-26");
+    assert!(md.contains("## Decision\n\nStayed on the previous release"), "{md}");
+    assert!(md.contains("Out of the playbook's order: Freeze promotions."), "{md}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 use rollback_lab::core::content::{embedded_search_index, Course};
 use rollback_lab::core::glossary::{Glossary, Term};
 use rollback_lab::core::markdown::{parse, Block, Inline, RenderOptions};
-use rollback_lab::core::search::{query_terms, search};
+use rollback_lab::core::search::{query_terms, search, suggest};
 
 fn course() -> Course {
     Course::from_dir(Path::new("content")).unwrap()
@@ -142,6 +142,38 @@ fn search_finds_order_status_and_points_at_the_right_heading() {
         "{}",
         top.heading
     );
+}
+
+#[test]
+fn snippets_start_and_end_on_whole_words() {
+    let index = course().search_index();
+    for q in ["transaction", "last safe", "burn rate", "order_status"] {
+        for hit in search(&index, q, 20) {
+            let text: String = hit.snippet.iter().map(|(t, _)| t.as_str()).collect();
+            let section = &index.sections[hit.section].text;
+            let body = text.trim_start_matches("… ").trim_end_matches(" …");
+            // A snippet cut from the middle of the text begins after a space.
+            if text.starts_with("… ") {
+                let at = section.find(body).expect("the snippet is a slice of the section");
+                assert!(section[..at].ends_with(' '), "{q}: starts mid-word: {text:?}");
+            }
+            if text.ends_with(" …") {
+                let at = section.find(body).unwrap() + body.len();
+                assert!(section[at..].starts_with(' '), "{q}: ends mid-word: {text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_misspelt_query_gets_a_suggestion_that_finds_something() {
+    let index = course().search_index();
+    assert!(search(&index, "rollbak", 10).is_empty());
+    assert_eq!(suggest(&index, "rollbak").as_deref(), Some("rollback"));
+    assert_eq!(suggest(&index, "kill swtich").as_deref(), Some("kill switch"));
+    // Words the index knows are left alone; nonsense gets no suggestion.
+    assert_eq!(suggest(&index, "rollback"), None);
+    assert_eq!(suggest(&index, "zqxwv"), None);
 }
 
 #[test]

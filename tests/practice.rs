@@ -167,12 +167,12 @@ fn a_checklist_has_the_eight_items_plus_the_template_and_knows_its_blockers() {
         item.checked = true;
     }
     list.items[0].note = "https://grafana.example/d/orders".into();
-    assert_eq!(list.readiness(), (10, 11, 90));
+    assert_eq!(list.readiness(), (10, 11, 91), "rounded to the nearest, 100 only when all are done");
     let blockers = list.blockers();
     assert_eq!(blockers.len(), 1);
     assert!(blockers[0].custom);
     let md = list.to_markdown("2026-11-26");
-    assert!(md.contains("Readiness: **10 of 11** (90 %)"), "{md}");
+    assert!(md.contains("Readiness: **10 of 11** (91 %)"), "{md}");
     assert!(md.contains("- [x] ") && md.contains("- [ ] "), "{md}");
     assert!(md.contains("— https://grafana.example/d/orders"), "{md}");
     assert!(md.contains("**Blockers (1):**"), "{md}");
@@ -315,4 +315,21 @@ fn a_runbook_plan_runs_in_the_canary_simulator() {
     let mut sim = Sim::new(sc);
     sim.run_to_end();
     assert_eq!(sim.summary().outcome, rollback_lab::core::canary::Outcome::Promoted, "a healthy plan is promoted");
+}
+
+#[test]
+fn a_runbook_nobody_typed_into_is_untouched_and_prints_no_empty_code() {
+    let mut r = Runbook::new("rb-1", 1000.0);
+    assert!(r.is_untouched());
+    r.updated_at = 2000.0;
+    assert!(r.is_untouched(), "saving alone changes nothing");
+    let md = r.to_markdown("2026-11-26");
+    assert!(!md.contains("``"), "an unnamed flag is a dash, not empty code: {md}");
+    assert!(md.contains("| — | off | yes |"), "{md}");
+    r.name = "orders-api 1.43".into();
+    assert!(!r.is_untouched());
+    let mut r2 = Runbook::new("rb-2", 1000.0);
+    r2.flags[0].name = "orders.new_path".into();
+    assert!(!r2.is_untouched());
+    assert!(r2.to_markdown("2026-11-26").contains("| `orders.new_path` | off | yes |"));
 }

@@ -125,7 +125,7 @@ impl Checklist {
     pub fn readiness(&self) -> (usize, usize, u32) {
         let total = self.items.len();
         let checked = self.items.iter().filter(|i| i.checked).count();
-        (checked, total, (checked * 100).checked_div(total).unwrap_or(0) as u32)
+        (checked, total, crate::core::num::percent_of(checked, total))
     }
 
     /// The unchecked items: what blocks the deploy.

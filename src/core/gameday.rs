@@ -267,6 +267,77 @@ pub struct GameScore {
     pub points: u32,
 }
 
+/// One line of the points breakdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorePart {
+    pub label: &'static str,
+    /// Points earned (negative for a penalty).
+    pub points: i32,
+    /// Points available (0 for a penalty).
+    pub max: u32,
+    /// How the points were earned, for the debrief.
+    pub rule: &'static str,
+}
+
+impl GameScore {
+    /// How the points add up (the debrief shows it): 100 at most.
+    pub fn parts(&self) -> Vec<ScorePart> {
+        let band = |t: Option<u32>| match t {
+            Some(t) if t <= 3 => 15,
+            Some(t) if t <= 6 => 10,
+            Some(t) if t <= 10 => 5,
+            _ => 0,
+        };
+        let mitigate = match self.time_to_mitigate {
+            Some(t) if t <= 5 => 15,
+            Some(t) if t <= 10 => 10,
+            Some(t) if t <= 20 => 5,
+            _ => 0,
+        };
+        let mut parts = vec![
+            ScorePart {
+                label: "Playbook steps in order",
+                points: self.steps_in_order as i32 * 8,
+                max: 48,
+                rule: "8 for each of the 6 steps taken in the playbook's order",
+            },
+            ScorePart {
+                label: "Database step",
+                points: if self.db_right { 12 } else { 0 },
+                max: 12,
+                rule: "12 when the choice fits where the migration stands",
+            },
+            ScorePart {
+                label: "Rollforward decision",
+                points: if self.decision_right == Some(true) { 10 } else { 0 },
+                max: 10,
+                rule: "10 for rolling forward only when the cause is found and the fix is small",
+            },
+            ScorePart {
+                label: "Time to detect",
+                points: band(self.time_to_detect),
+                max: 15,
+                rule: "15 within 3 min, 10 within 6, 5 within 10",
+            },
+            ScorePart {
+                label: "Time to mitigate",
+                points: mitigate,
+                max: 15,
+                rule: "15 within 5 min, 10 within 10, 5 within 20",
+            },
+        ];
+        if self.data_lost > 0 {
+            parts.push(ScorePart {
+                label: "Data lost",
+                points: -20,
+                max: 0,
+                rule: "−20 when rows written since the backup were thrown away",
+            });
+        }
+        parts
+    }
+}
+
 impl GameDay {
     /// Start the incident of `seed`.
     pub fn new(seed: u64) -> GameDay {
@@ -323,6 +394,12 @@ impl GameDay {
             PlaybookStep::Database => {
                 return StepOutcome { ok: false, message: "Choose what to do about the database.".into() };
             }
+            PlaybookStep::Verify if !self.mitigated() => {
+                return StepOutcome {
+                    ok: false,
+                    message: "Nothing to verify yet: stop the harm first (kill switch or revert), then check that the numbers are back.".into(),
+                };
+            }
             PlaybookStep::Verify => {
                 let healthy = self.healthy_now();
                 self.verified |= healthy;
@@ -348,8 +425,28 @@ impl GameDay {
                 StepOutcome { ok: true, message: "Posted in #incidents.".into() }
             }
         };
-        if out.ok || step == PlaybookStep::Verify {
+        if out.ok {
             self.record(step);
+        }
+        out
+    }
+
+    /// Whether the learner has done something that stops the harm.
+    pub fn mitigated(&self) -> bool {
+        self.done(PlaybookStep::KillSwitch) || self.done(PlaybookStep::Revert)
+    }
+
+    /// Steps taken after a step that comes later in the playbook.
+    pub fn out_of_order(&self) -> Vec<PlaybookStep> {
+        let pos = |s: PlaybookStep| PlaybookStep::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        let mut furthest = 0;
+        let mut out = Vec::new();
+        for (i, t) in self.steps.iter().enumerate() {
+            let p = pos(t.step);
+            if i > 0 && p < furthest {
+                out.push(t.step);
+            }
+            furthest = furthest.max(p);
         }
         out
     }
@@ -425,29 +522,7 @@ impl GameDay {
         let steps_in_order = longest_increasing(&order);
         let db_right = self.db_choice == Some(self.incident.right_db_choice());
         let decision_right = self.decision.map(|d| (d == Decision::Rollforward) == self.incident.cause_found);
-        let mut points = 0u32;
-        points += (steps_in_order as u32) * 8; // up to 48
-        points += if db_right { 12 } else { 0 };
-        points += match decision_right {
-            Some(true) => 10,
-            _ => 0,
-        };
-        points += match time_to_detect {
-            Some(t) if t <= 3 => 15,
-            Some(t) if t <= 6 => 10,
-            Some(t) if t <= 10 => 5,
-            _ => 0,
-        };
-        points += match sum.time_to_mitigate {
-            Some(t) if t <= 5 => 15,
-            Some(t) if t <= 10 => 10,
-            Some(t) if t <= 20 => 5,
-            _ => 0,
-        };
-        if self.data_lost() > 0 {
-            points = points.saturating_sub(20);
-        }
-        GameScore {
+        let mut score = GameScore {
             time_to_detect,
             time_to_mitigate: sum.time_to_mitigate,
             users_affected: sum.users_affected,
@@ -457,8 +532,10 @@ impl GameDay {
             data_lost: self.data_lost(),
             db_right,
             decision_right,
-            points: points.min(100),
-        }
+            points: 0,
+        };
+        score.points = score.parts().iter().map(|p| p.points).sum::<i32>().clamp(0, 100) as u32;
+        score
     }
 
     /// The best run of the same incident: freeze, kill switch and revert as
@@ -523,6 +600,22 @@ impl GameDay {
         lines.sort_by_key(|l| l.0);
         for (m, text) in lines {
             md.push_str(&format!("- minute {m}: {}\n", text.replace('\n', " ")));
+        }
+        md.push_str("\n## Decision\n\n");
+        md.push_str(match self.decision {
+            Some(Decision::Rollforward) => "Rolled forward: a hotfix went out through the same canary.",
+            Some(Decision::StayRolledBack) => "Stayed on the previous release; the fix follows at a normal pace.",
+            None => "No rollforward decision was taken before the run ended.",
+        });
+        md.push_str(match s.decision_right {
+            Some(true) => " It fitted the diagnosis.\n",
+            Some(false) => " It did not fit the diagnosis.\n",
+            None => "\n",
+        });
+        let late = self.out_of_order();
+        if !late.is_empty() {
+            let names: Vec<&str> = late.iter().map(|s| s.label()).collect();
+            md.push_str(&format!("\nOut of the playbook's order: {}.\n", names.join(", ")));
         }
         md.push_str("\n## What went well\n\n");
         let mut good = Vec::new();

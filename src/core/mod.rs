@@ -13,6 +13,7 @@ pub mod gameday;
 pub mod glossary;
 pub mod markdown;
 pub mod migration;
+pub mod num;
 pub mod progress;
 pub mod quiz;
 pub mod rng;

@@ -284,7 +284,7 @@ impl Progress {
     pub fn completion(&self, slugs: &[&str]) -> u32 {
         let done = slugs.iter().filter(|s| self.is_done(s)).count() + usize::from(self.quiz_passed());
         let total = slugs.len() + 1;
-        (done * 100 / total) as u32
+        crate::core::num::percent_of(done, total)
     }
 
     /// The next suggested step, given the pages in reading order.

@@ -206,6 +206,15 @@ impl Runbook {
         }
     }
 
+    /// Whether this is still exactly the blank runbook [`Runbook::new`] made
+    /// (nothing typed yet): the list does not keep those.
+    pub fn is_untouched(&self) -> bool {
+        let mut fresh = Runbook::new(&self.id, self.created_at);
+        fresh.updated_at = self.updated_at;
+        fresh.deleted_at = self.deleted_at;
+        *self == fresh
+    }
+
     /// Exercise 1's change, pre-filled: the required `customerType` field on
     /// `POST /v1/orders`, rolled out 5 / 25 / 50 / 100 %.
     pub fn exercise_1(id: &str, now: f64) -> Self {
@@ -390,8 +399,11 @@ impl Runbook {
         md.push_str("## Feature flags\n\n| Flag | Safe default | Kill switch |\n|---|---|---|\n");
         for f in &self.flags {
             md.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                f.name.trim().replace('`', ""),
+                "| {} | {} | {} |\n",
+                match f.name.trim().replace('`', "") {
+                    n if n.is_empty() => "—".to_string(),
+                    n => format!("`{n}`"),
+                },
                 cell(&f.safe_default),
                 if f.kill_switch { "yes" } else { "no" }
             ));

@@ -153,6 +153,80 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
     i.min(text.len())
 }
 
+/// When a query finds nothing: the same query with each unknown word
+/// replaced by the closest word of the index (at most two letters off), if
+/// that finds something ("rollbak" → "rollback").
+pub fn suggest(index: &SearchIndex, query: &str) -> Option<String> {
+    let terms = query_terms(query);
+    if terms.is_empty() {
+        return None;
+    }
+    let mut vocab: Vec<String> = index
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.heading
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .chain(s.text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')))
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    vocab.sort();
+    vocab.dedup();
+    let mut changed = false;
+    let mut fixed = Vec::with_capacity(terms.len());
+    for t in &terms {
+        if vocab.iter().any(|w| w.contains(t.as_str())) {
+            fixed.push(t.clone());
+            continue;
+        }
+        let max = if t.chars().count() >= 6 { 2 } else { 1 };
+        let best = vocab
+            .iter()
+            .filter(|w| w.chars().count().abs_diff(t.chars().count()) <= max)
+            .map(|w| (edit_distance(t, w), w))
+            .filter(|(d, _)| *d <= max)
+            .min_by(|a, b| a.0.cmp(&b.0).then(a.1.len().cmp(&b.1.len())).then(a.1.cmp(b.1)));
+        match best {
+            Some((_, w)) => {
+                fixed.push(w.clone());
+                changed = true;
+            }
+            None => return None,
+        }
+    }
+    let q = fixed.join(" ");
+    (changed && !search(index, &q, 1).is_empty()).then_some(q)
+}
+
+/// Edit distance over characters, a swap of two neighbours counting as one
+/// edit (optimal string alignment): "swtich" is one edit from "switch".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
 /// Search: every term must occur in the section (heading, page title or
 /// text). Ranked by where the terms occur and how often. Returns at most
 /// `limit` hits with highlighted heading and a snippet around the first match.
@@ -183,9 +257,20 @@ pub fn search(index: &SearchIndex, query: &str, limit: usize) -> Vec<Hit> {
         }
         let ranges = match_ranges(&s.text, &terms);
         let snippet = match ranges.first() {
-            Some(&(start, _)) => {
-                let from = floor_char(&s.text, start.saturating_sub(60));
-                let to = ceil_char(&s.text, (start + 160).min(s.text.len()));
+            Some(&(start, end)) => {
+                let mut from = floor_char(&s.text, start.saturating_sub(60));
+                let mut to = ceil_char(&s.text, (start + 160).min(s.text.len()));
+                // Cut at spaces, never inside a word.
+                if from > 0 {
+                    if let Some(sp) = s.text[from..start].find(' ') {
+                        from += sp + 1;
+                    }
+                }
+                if to < s.text.len() && to > end {
+                    if let Some(sp) = s.text[end..to].rfind(' ') {
+                        to = end + sp;
+                    }
+                }
                 let window = &s.text[from..to];
                 let shifted: Vec<(usize, usize)> =
                     ranges.iter().filter(|(a, b)| *a >= from && *b <= to).map(|(a, b)| (a - from, b - from)).collect();

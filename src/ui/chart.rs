@@ -37,31 +37,30 @@ pub enum YFormat {
 }
 
 impl YFormat {
-    /// Write `v` for an axis label.
-    pub fn format(self, v: f64) -> String {
+    /// Write `v` for an axis label whose ticks are `step` apart, with the
+    /// decimals the step needs (no "2 %" on a 1.5 % gridline).
+    pub fn format(self, v: f64, step: f64) -> String {
+        use crate::core::num::decimals_for;
         match self {
             YFormat::Fraction => {
-                let p = v * 100.0;
-                if p == 0.0 || p >= 10.0 {
-                    format!("{p:.0} %")
-                } else if p >= 1.0 {
-                    format!("{p:.1} %")
-                } else {
-                    format!("{p:.2} %")
-                }
+                let d = decimals_for(step * 100.0);
+                format!("{:.*} %", d, v * 100.0)
             }
-            YFormat::Percent => format!("{v:.0} %"),
-            YFormat::Ms => format!("{v:.0} ms"),
+            YFormat::Percent => format!("{:.*} %", decimals_for(step), v),
+            // Long waits (replica lag, locks) read better in seconds.
+            YFormat::Ms if step >= 1000.0 => format!("{:.*} s", decimals_for(step / 1000.0), v / 1000.0),
+            YFormat::Ms => format!("{:.*} ms", decimals_for(step), v),
             YFormat::Count => {
-                if v.abs() >= 1e9 {
-                    format!("{:.1}G", v / 1e9)
-                } else if v.abs() >= 1e6 {
-                    format!("{:.1}M", v / 1e6)
-                } else if v.abs() >= 1e3 {
-                    format!("{:.0}k", v / 1e3)
+                let (div, unit) = if step >= 1e9 {
+                    (1e9, "G")
+                } else if step >= 1e6 {
+                    (1e6, "M")
+                } else if step >= 1e3 {
+                    (1e3, "k")
                 } else {
-                    format!("{v:.0}")
-                }
+                    (1.0, "")
+                };
+                format!("{:.*}{unit}", decimals_for(step / div), v / div)
             }
         }
     }
@@ -138,7 +137,15 @@ pub fn LineChart(
                 .flat_map(|s| s.points.iter().filter_map(|(_, y)| *y))
                 .filter(|y| y.is_finite())
                 .fold(d.y_min, f64::max);
-            let y_max = nice_max((y_max_raw - d.y_min) * 1.08) + d.y_min;
+            let (span, y_step) = crate::core::num::axis((y_max_raw - d.y_min) * 1.08, 4);
+            // A share of traffic never needs an axis beyond 100 %.
+            let (span, y_step) =
+                if d.y_fmt == YFormat::Percent && y_max_raw <= 100.0 && d.y_min + span > 100.0 && d.y_min == 0.0 {
+                    (100.0, 25.0)
+                } else {
+                    (span, y_step)
+                };
+            let y_max = d.y_min + span;
             let x_max = d.x_max.max(1.0);
             let sx = move |x: f64| LEFT + (x / x_max) * (W - LEFT - RIGHT);
             let sy = move |y: f64| H - BOTTOM - ((y - d.y_min) / (y_max - d.y_min)) * (H - TOP - BOTTOM);
@@ -149,7 +156,7 @@ pub fn LineChart(
                     view! {
                         <g class="grid">
                             <line x1=LEFT x2=W - RIGHT y1=y y2=y />
-                            <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{d.y_fmt.format(v)}</text>
+                            <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{d.y_fmt.format(v, y_step)}</text>
                         </g>
                     }
                 })

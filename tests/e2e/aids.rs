@@ -39,6 +39,25 @@ async fn search_finds_order_status_and_jumps_to_the_heading() -> R {
     // The results page lists everything and says how many.
     b.open("/search?q=order_status").await?;
     b.wait_for_text("main [role=status]", "results for").await?;
+    // Hits in pages of the tools build are loaded by the browser (rel=external),
+    // hits in reader pages stay with the router.
+    let rels = b
+        .js("return [...document.querySelectorAll('main .search-hit a')].map(a => [a.getAttribute('href'), a.getAttribute('rel')]);")
+        .await?;
+    let rels = rels.as_array().unwrap();
+    let rel_of = |prefix: &str| {
+        rels.iter()
+            .find(|p| p[0].as_str().unwrap_or("").starts_with(prefix))
+            .map(|p| p[1].as_str().map(str::to_string))
+            .unwrap_or_else(|| panic!("no hit under {prefix}: {rels:?}"))
+    };
+    assert_eq!(rel_of("/learn/exercise-2"), Some("external".to_string()));
+    assert_eq!(rel_of("/learn/example-rename-column"), None);
+    // A typo gets a suggestion that leads to results.
+    b.open("/search?q=rollbak").await?;
+    b.wait_for_text(".search-suggestion", "Did you mean rollback?").await?;
+    b.click(".search-suggestion a").await?;
+    b.wait_for_css("main .search-hit").await?;
     b.assert_no_errors("search").await?;
     Ok(())
 }
@@ -129,6 +148,13 @@ async fn a_game_day_is_played_to_the_end_and_its_debrief_downloads() -> R {
     b.click_text(".gd-decision button", "Stay rolled back").await?;
     b.wait_for_text(".gd-debrief", "Best possible").await?;
     b.wait_for_text(".gd-score", "6 of 6").await?;
+    // Every step shows when it was done, and the debrief explains the points.
+    b.wait_for_text(".gd-db h3", "✓ minute").await?;
+    b.wait_for_text(".gd-comms h3", "✓ minute").await?;
+    b.wait_for_text(".gd-feedback", "Incident over").await?;
+    b.wait_for_text(".gd-decision-result", "You stayed rolled back. That fitted the diagnosis.").await?;
+    b.wait_for_text(".gd-points", "Playbook steps in order").await?;
+    b.wait_for_text(".gd-points", "48 / 48").await?;
     b.click_text("button", "Download the post-mortem").await?;
     let (name, md) = b.last_download().await?;
     assert!(name.starts_with("post-mortem-game-day-"));

@@ -10,9 +10,14 @@ async fn worked_example_3_runs_from_its_page_and_the_gate_rolls_it_back() -> R {
     b.click_text(".run-card a", "Run this in the canary simulator").await?;
     b.wait_for_text("main h1", "Canary simulator").await?;
     b.wait_for_text(".scenario-description", "40 % slower").await?;
+    b.wait_for_text(".summary-card .outcome", "Not started").await?;
     b.click_text("button", "Run to the end").await?;
     b.wait_for_text(".summary-card .outcome", "Rolled back").await?;
     b.wait_for_text(".event-log", "gate \"p99 > 1.4× baseline for 10 min\"").await?;
+    // The gate that acted still says so after the canary's traffic is gone.
+    b.wait_for_css(".gate-row[data-status=fired]").await?;
+    b.wait_for_text(".gate-row[data-status=fired]", "at m9").await?;
+    b.wait_for_text(".summary-card", "at the end of minute 9").await?;
     // The p99 chart shows the rollback as a marker, and the gate threshold line.
     b.wait_for_css("#chart-latency_p99 .marker.rollback").await?;
     b.wait_for_css("#chart-latency_p99 path.series.threshold").await?;

@@ -1646,15 +1646,7 @@ fn fmt_metric(m: Metric, v: f64) -> String {
 }
 
 fn fmt_thousands(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    crate::core::num::thousands(v.min(i64::MAX as u64) as i64)
 }
 
 fn capitalise(s: &str) -> String {

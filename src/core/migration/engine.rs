@@ -338,14 +338,7 @@ pub(super) fn fmt_n(n: u64) -> String {
 }
 
 fn fmt_dur(seconds: f64) -> String {
-    let s = seconds.max(0.0);
-    if s < 120.0 {
-        format!("{s:.1} s")
-    } else if s < 7_200.0 {
-        format!("{:.1} min", s / 60.0)
-    } else {
-        format!("{:.1} h", s / 3_600.0)
-    }
+    crate::core::num::duration(seconds)
 }
 
 fn phase_index(p: Phase) -> Option<usize> {
@@ -2407,19 +2400,23 @@ impl Sim {
             let lost = self.t.written_since_backup();
             let downtime = snap.info.rows as f64 / RESTORE_ROWS_PER_S;
             let explanation = format!(
-                "{} was dropped, so switching back is no longer possible. Only a restore of the backup from t={:.0}s brings it back: {} rows written since then (inserted or updated) are lost, and the service is down about {} while {} rows load.",
+                "{} was dropped, so switching back is no longer possible. Only a restore of the backup taken at t = {} brings it back: every row inserted or updated since then is lost, and the service is down while {} rows load.",
                 self.v.old,
-                snap.info.second,
-                fmt_n(lost),
-                fmt_dur(downtime),
+                fmt_dur(snap.info.second),
                 fmt_n(snap.info.rows)
             );
+            let lost_at_contract = self.ctr.values_lost_at_contract;
             let alternative = Some(format!(
-                "Targeted repair instead (fix forward): re-add {o} and copy it back from {n} with {down}. That keeps every row written since the backup, but the {} values dropped with {o} at contract stay lost, and it is a new migration with its own backfill.",
-                fmt_n(self.ctr.values_lost_at_contract),
+                "targeted repair (fix forward). Re-add {o} and fill it from {n} (`UPDATE {t} SET {o} = {down}`, in batches). It keeps every row written since the backup{tail}, and it is a new migration with its own backfill.",
                 o = self.v.old,
                 n = self.v.new,
-                down = self.v.down_expr()
+                t = self.v.table,
+                down = self.v.down_expr(),
+                tail = if lost_at_contract > 0 {
+                    format!(", but the {} values that lived only in {} when it was dropped stay lost", fmt_n(lost_at_contract), self.v.old)
+                } else {
+                    String::new()
+                }
             ));
             return RollbackConsequence {
                 phase,

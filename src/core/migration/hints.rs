@@ -3,7 +3,7 @@
 
 use super::engine::{fmt_n, JobKind, Sim};
 use super::report::{Action, ActionHint, ReadPath, RollbackMethod, WritePath};
-use super::scenario::{validate_fault, ActionKind, FaultKind, Kind};
+use super::scenario::{validate_fault, ActionKind, FaultKind, Kind, Phase};
 
 /// Every action kind, in button order.
 const ALL: [ActionKind; 11] = [
@@ -94,8 +94,12 @@ impl Sim {
                     return Err(if v.kind == Kind::RequiredField && s.not_null && legacy > 0.0 {
                         "nothing to fix forward: the rejected clients must upgrade; roll back the requirement instead"
                             .into()
+                    } else if self.phase == Phase::RolledBack {
+                        "rolled back: nothing is half-done to fix forward; start again with Expand when the fix is ready"
+                            .into()
                     } else {
-                        "nothing to fix forward".into()
+                        "nothing to fix forward: rollforward repairs a fault (drift, a stopped backfill, a broken read path), and there is none"
+                            .into()
                     });
                 }
             }
@@ -196,7 +200,10 @@ impl Sim {
                     out.push(format!("Rollback now loses {} rows. {}", fmt_n(p.rows_lost), p.explanation));
                 }
                 if p.downtime_seconds > 0.0 {
-                    out.push(format!("The service is down about {:.0} s while the backup loads.", p.downtime_seconds));
+                    out.push(format!(
+                        "The service is down about {} while the backup loads.",
+                        crate::core::num::duration(p.downtime_seconds)
+                    ));
                 }
             }
             _ => {}

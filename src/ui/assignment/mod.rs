@@ -161,7 +161,7 @@ fn Builder() -> impl IntoView {
                 <h2 id="builder-title">"Build an assignment"</h2>
                 <form class="assignment-form" on:submit=make_link novalidate=true>
                     <Field label="Title" id="as-title" value=Signal::derive(move || title.get())
-                        on_set=Callback::new(move |v: String| title.set(v)) placeholder="Week 2: migrations" />
+                        on_set=Callback::new(move |v: String| title.set(v)) placeholder="e.g. Week 2: migrations" />
                     <Field label="Instructions (Markdown)" id="as-instructions" multiline=true rows=4
                         value=Signal::derive(move || instructions.get())
                         on_set=Callback::new(move |v: String| instructions.set(v)) />

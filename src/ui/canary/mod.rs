@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::core::canary::plan::scenario_from_plan;
 use crate::core::canary::{
-    Action, EventKind, GateStatus, Metric, Outcome, RecordedAction, RolloutStatus, Scenario, Sim,
+    Action, EventKind, GateState, GateStatus, Metric, Outcome, RecordedAction, RolloutStatus, Scenario, Sim,
 };
 use crate::core::runbook::{CanaryPlan, PLAN_KIND, PLAN_VERSION};
 use crate::core::share;
@@ -79,6 +79,10 @@ fn pct(v: f64) -> String {
     } else {
         format!("{p:.2} %")
     }
+}
+
+fn thousands(v: u64) -> String {
+    crate::core::num::thousands(v.min(i64::MAX as u64) as i64)
 }
 
 fn ms(v: f64) -> String {
@@ -495,13 +499,33 @@ fn GatesPanel(sim: RwSignal<Sim>) -> impl IntoView {
                 .enumerate()
                 .map(|(i, label)| {
                     let g = last.as_ref().and_then(|t| t.gates.get(i).copied());
-                    let (status, detail) = match g {
-                        None => ("idle".to_string(), String::new()),
-                        Some(g) => {
-                            let fmt: fn(f64) -> String = match g.metric {
-                                Metric::LatencyP95 | Metric::LatencyP99 => ms,
-                                _ => pct,
+                    // A gate that acted stays "fired" after the rollback
+                    // sent the canary's traffic away (the engine then
+                    // reports it idle: nothing left to check).
+                    let fired =
+                        s.ticks().iter().rev().find_map(|t| {
+                            t.gates.get(i).filter(|g| g.status == GateStatus::Fired).map(|g| (t.minute, *g))
+                        });
+                    let fmt_for = |g: &GateState| -> fn(f64) -> String {
+                        match g.metric {
+                            Metric::LatencyP95 | Metric::LatencyP99 => ms,
+                            _ => pct,
+                        }
+                    };
+                    let (status, detail) = match (g, fired) {
+                        (None, _) => ("idle".to_string(), String::new()),
+                        (Some(g), Some((m, f))) if g.status == GateStatus::Idle => {
+                            let fmt = fmt_for(&f);
+                            let detail = match (f.value, f.threshold) {
+                                (Some(v), Some(th)) => {
+                                    format!("at m{m}: canary {} vs threshold {}", fmt(v), fmt(th))
+                                }
+                                _ => format!("at m{m}"),
                             };
+                            ("fired".to_string(), detail)
+                        }
+                        (Some(g), _) => {
+                            let fmt = fmt_for(&g);
                             let st = format!("{:?}", g.status).to_lowercase();
                             let detail = match (g.value, g.threshold) {
                                 (Some(v), Some(th)) => format!("canary {} vs threshold {}", fmt(v), fmt(th)),
@@ -568,24 +592,43 @@ fn SummaryCard(sim: RwSignal<Sim>) -> impl IntoView {
     let body = move || {
         sim.with(|s| {
             let sum = s.summary();
+            let started = !s.ticks().is_empty();
             let outcome = match sum.outcome {
+                _ if !started => "Not started",
                 Outcome::Promoted => "Promoted",
                 Outcome::RolledBack => "Rolled back",
                 Outcome::Halted => "Halted",
                 Outcome::Running => "Running",
             };
             let min = |m: Option<u32>| m.map(|m| format!("{m} min")).unwrap_or_else(|| "—".into());
+            let users = if sum.users_total > 0 {
+                format!(
+                    "{} of {} ({})",
+                    thousands(sum.users_affected),
+                    thousands(sum.users_total),
+                    pct(sum.users_affected as f64 / sum.users_total as f64)
+                )
+            } else {
+                "—".to_string()
+            };
+            let spared = sum.spared_share.map(|v| format!("{:.1} %", v * 100.0)).unwrap_or_else(|| "—".into());
+            let verdict = if started {
+                sum.verdict
+            } else {
+                "Press Run, or Step for one minute at a time.".to_string()
+            };
             view! {
                 <p class="outcome" data-outcome=outcome.to_lowercase().replace(' ', "-")>{outcome}</p>
                 <dl class="facts">
-                    <dt>"Rolled back at"</dt><dd>{sum.rollback_minute.map(|m| format!("minute {m}")).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Failed requests"</dt><dd>{sum.failed_requests.to_string()}</dd>
-                    <dt>"Users affected"</dt><dd>{format!("{} of {}", sum.users_affected, sum.users_total)}</dd>
+                    <dt>"Rolled back"</dt><dd>{sum.rollback_minute.map(|m| format!("at the end of minute {m}")).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Failed requests"</dt><dd>{thousands(sum.failed_requests)}</dd>
+                    <dt>"Users affected (whole run)"</dt><dd>{users}</dd>
+                    <dt>"Spared while it was live"</dt><dd title="Share of the requests served while the regression was live that never met it">{spared}</dd>
                     <dt>"Error budget used"</dt><dd>{format!("{:.2} %", sum.budget_consumed * 100.0)}</dd>
                     <dt>"Time to detect"</dt><dd>{min(sum.time_to_detect)}</dd>
                     <dt>"Time to mitigate"</dt><dd>{min(sum.time_to_mitigate)}</dd>
                 </dl>
-                <p class="verdict">{sum.verdict}</p>
+                <p class="verdict">{verdict}</p>
             }
         })
     };

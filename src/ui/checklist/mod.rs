@@ -91,7 +91,7 @@ fn ChecklistList() -> impl IntoView {
                             name_error.set(None);
                         })
                         error=Signal::derive(move || name_error.get())
-                        placeholder="orders-api 1.43: discountApplied"
+                        placeholder="e.g. orders-api 1.43: discountApplied"
                     />
                     <div class="field">
                         <label for="cl-new-template">"Team template"</label>
@@ -285,26 +285,15 @@ fn ChecklistView(id: String) -> impl IntoView {
                                         <Field label="Note or link (evidence)" id=note_id
                                             value=Signal::derive(move || list.with(|c| c.items.get(i).map(|x| x.note.clone()).unwrap_or_default()))
                                             on_set=Callback::new(move |v: String| edit(&|c: &mut Checklist| if let Some(x) = c.items.get_mut(i) { x.note = v.clone() }))
-                                            placeholder="https://grafana…, runbook link, image tag" />
+                                            placeholder="Link or note, e.g. dashboard URL, runbook, image tag" />
+                                        {move || list.with(|c| c.items.get(i).is_some_and(|x| x.checked && x.note.trim().is_empty())).then(|| view! {
+                                            <p class="field-hint warn-text">"Checked without evidence: add a link or a note so a reviewer can see why."</p>
+                                        })}
                                     </li>
                                 }
                             }
                         </For>
                     </ol>
-                    <p>
-                        <Show when=move || confirm_delete.get() fallback=move || view! {
-                            <button type="button" class="button danger" on:click=move |_| confirm_delete.set(true)>"Delete this checklist…"</button>
-                        }>
-                            <span class="inline-confirm" role="group" aria-label="Confirm delete">
-                                "Delete it? "
-                                <button type="button" class="button danger" on:click={
-                                    let d = delete.clone();
-                                    move |ev| d(ev)
-                                }>"Yes, delete"</button>
-                                <button type="button" class="button secondary" on:click=move |_| confirm_delete.set(false)>"Keep"</button>
-                            </span>
-                        </Show>
-                    </p>
                 </div>
                 <aside class="builder-output" aria-labelledby="cl-output-title">
                     <h2 id="cl-output-title">"Blockers"</h2>
@@ -335,6 +324,20 @@ fn ChecklistView(id: String) -> impl IntoView {
                     </div>
                 </aside>
             </div>
+                    <p class="danger-zone">
+                        <Show when=move || confirm_delete.get() fallback=move || view! {
+                            <button type="button" class="button danger" on:click=move |_| confirm_delete.set(true)>"Delete this checklist…"</button>
+                        }>
+                            <span class="inline-confirm" role="group" aria-label="Confirm delete">
+                                "Delete it? "
+                                <button type="button" class="button danger" on:click={
+                                    let d = delete.clone();
+                                    move |ev| d(ev)
+                                }>"Yes, delete"</button>
+                                <button type="button" class="button secondary" on:click=move |_| confirm_delete.set(false)>"Keep"</button>
+                            </span>
+                        </Show>
+                    </p>
         </article>
     }
     .into_any()

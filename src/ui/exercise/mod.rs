@@ -284,6 +284,7 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
                             SaveState::Failed => "failed",
                         }>
                             {move || match save_state.get() {
+                                SaveState::Saved if text.with(|t| t.trim().is_empty()) => "Nothing written yet: drafts save as you type",
                                 SaveState::Saved => "✓ Saved",
                                 SaveState::Pending => "Saving…",
                                 SaveState::Failed => "Not saved: download your draft to keep it",

@@ -56,6 +56,7 @@ pub fn GameDayPage() -> impl IntoView {
             postmortem: pm,
         };
         state.update(|p| p.gamedays.push(run));
+        feedback.set("Incident over: your score and the debrief are below.".to_string());
         stage.set(Stage::Done);
         util::announce("The game day is over: see your score and the debrief.");
     };
@@ -236,7 +237,7 @@ pub fn GameDayPage() -> impl IntoView {
                             <h2 id="gd-playbook-title">"Rollback playbook"</h2>
                             <ol class="gd-steps">{step_buttons}</ol>
                             <div class="gd-db">
-                                <h3>"Database considerations"</h3>
+                                <h3>"Database considerations" <span class="muted step-done">{move || done(PlaybookStep::Database).map(|m| format!("✓ minute {m}")).unwrap_or_default()}</span></h3>
                                 <p class="muted">{move || crate::ui::markdown::inline_md(game.with(|g| g.incident.db_briefing()))}</p>
                                 <div class="button-row" role="group" aria-label="Database choice">
                                     {DbChoice::ALL.iter().map(|c| {
@@ -249,7 +250,7 @@ pub fn GameDayPage() -> impl IntoView {
                                 </div>
                             </div>
                             <div class="gd-comms">
-                                <h3>"Communicate"</h3>
+                                <h3>"Communicate" <span class="muted step-done">{move || done(PlaybookStep::Communicate).map(|m| format!("✓ minute {m}")).unwrap_or_default()}</span></h3>
                                 <label for="gd-message">"Message to #incidents: what happened, impact, next update"</label>
                                 <textarea id="gd-message" rows="3" prop:value=move || game.with(|g| g.message.clone())
                                     on:input=move |ev| game.update(|g| g.message = event_target_value(&ev))></textarea>
@@ -287,6 +288,39 @@ pub fn GameDayPage() -> impl IntoView {
                     <h2 id="gd-debrief-title">"Debrief"</h2>
                     <p class="verdict">{move || game.with(|g| g.incident.reveal())}</p>
                     {move || game.with(|g| score_table(g.score(), g.best()))}
+                    {move || game.with(|g| {
+                        let s = g.score();
+                        let late: Vec<&str> = g.out_of_order().iter().map(|s| s.label()).collect();
+                        let decision = match g.decision {
+                            Some(Decision::Rollforward) => "You rolled forward with a hotfix.",
+                            Some(Decision::StayRolledBack) => "You stayed rolled back.",
+                            None => "You took no rollforward decision before the clock ran out.",
+                        };
+                        let fit = match s.decision_right {
+                            Some(true) => " That fitted the diagnosis.",
+                            Some(false) => " That did not fit the diagnosis.",
+                            None => "",
+                        };
+                        view! {
+                            <p class="gd-decision-result">{format!("{decision}{fit}")}</p>
+                            {(!late.is_empty()).then(|| view! {
+                                <p class="gd-late">{format!("Out of the playbook's order: {}.", late.join(", "))}</p>
+                            })}
+                            <table class="gd-points">
+                                <caption>"How the points add up"</caption>
+                                <thead><tr><th scope="col">"Part"</th><th scope="col">"Points"</th><th scope="col">"Rule"</th></tr></thead>
+                                <tbody>
+                                    {s.parts().into_iter().map(|p| view! {
+                                        <tr>
+                                            <th scope="row">{p.label}</th>
+                                            <td>{if p.max > 0 { format!("{} / {}", p.points, p.max) } else { p.points.to_string() }}</td>
+                                            <td>{p.rule}</td>
+                                        </tr>
+                                    }).collect::<Vec<_>>()}
+                                </tbody>
+                            </table>
+                        }
+                    })}
                     <div class="field">
                         <label for="gd-postmortem">"Post-mortem draft (edit it, then download)"</label>
                         <textarea id="gd-postmortem" rows="18" prop:value=move || postmortem.get() on:input=move |ev| postmortem.set(event_target_value(&ev))></textarea>

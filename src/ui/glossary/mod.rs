@@ -52,7 +52,7 @@ pub fn GlossaryPage() -> impl IntoView {
                     <dt id=t.id.clone()>{inline_md(&t.term)}</dt>
                     <dd>
                         <div class="prose">{render_doc(&doc, &MdHooks { id_prefix: format!("g-{}-", t.id), ..Default::default() })}</div>
-                        <p class="see">"Learn more: " <a href=util::resolve_href(&t.see)>{see_title}</a></p>
+                        <p class="see">"Learn more: " <a href=util::resolve_href(&t.see) rel=crate::ui::edition::rel_for_href(&t.see)>{see_title}</a></p>
                     </dd>
                 </div>
             }

@@ -86,6 +86,7 @@ pub fn HomePage() -> impl IntoView {
                             <div class="dash-item">
                                 <p class="dash-label" id="completion-label">"Course completion"</p>
                                 <p class="dash-value">{format!("{pct} %")}</p>
+                                <p class="dash-note muted">{format!("Counts {} pages and the quick test", total_pages)}</p>
                                 <progress max="100" value=pct.to_string() aria-labelledby="completion-label"></progress>
                             </div>
                             <div class="dash-item">

@@ -85,27 +85,12 @@ fn action_label(a: ActionKind) -> &'static str {
 
 /// Seconds as "2 h 05 min", "12 min 30 s", "45 s".
 pub fn duration(s: f64) -> String {
-    let s = s.max(0.0);
-    if s >= 3600.0 {
-        format!("{} h {:02} min", (s / 3600.0) as u64, ((s % 3600.0) / 60.0) as u64)
-    } else if s >= 60.0 {
-        format!("{} min {:02} s", (s / 60.0) as u64, (s % 60.0) as u64)
-    } else {
-        format!("{s:.0} s")
-    }
+    crate::core::num::duration(s)
 }
 
 /// A count with thousands separators.
 pub fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::core::num::thousands(n.min(i64::MAX as u64) as i64)
 }
 
 /// The scenario as the page runs it: with or without its scripted plan.
@@ -336,6 +321,17 @@ pub fn MigrationPage() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
+    // Why the greyed-out actions are off, in words (a disabled button's
+    // title is neither visible nor reachable by keyboard).
+    let reasons = move || {
+        hints
+            .get()
+            .into_iter()
+            .filter(|h| !h.enabled)
+            .filter_map(|h| h.reason.map(|r| (action_label(h.action), r)))
+            .map(|(label, r)| view! { <li><strong>{label}</strong>": "{r}</li> })
+            .collect::<Vec<_>>()
+    };
 
     view! {
         <Title text="Migration simulator · Rollback Lab" />
@@ -379,6 +375,10 @@ pub fn MigrationPage() -> impl IntoView {
                     <span class="sim-clock">{move || format!("t = {}", duration(state.with(|s| s.second)))}</span>
                 </div>
                 <div class="button-row" role="group" aria-label="Migration actions">{buttons}</div>
+                <details class="action-reasons">
+                    <summary>"Why are some actions greyed out?"</summary>
+                    <ul>{reasons}</ul>
+                </details>
                 <Show when=move || confirm.get().is_some()>
                     <ConfirmAction sim=sim confirm=confirm on_yes=Callback::new(do_action) />
                 </Show>
@@ -445,7 +445,8 @@ fn ConfirmAction(
 ) -> impl IntoView {
     let body = move || {
         let k = confirm.get()?;
-        let warnings = sim.with(|s| s.warnings_for(k));
+        // A rollback's cost is the preview below; its warnings would repeat it.
+        let warnings = if k == ActionKind::Rollback { Vec::new() } else { sim.with(|s| s.warnings_for(k)) };
         let preview = (k == ActionKind::Rollback).then(|| sim.with(Sim::rollback_preview));
         let last_safe = sim.with(Sim::last_safe_rollback_phase);
         let title = match k {
@@ -467,7 +468,7 @@ fn ConfirmAction(
                         </p>
                         <p>{p.explanation.clone()}</p>
                         {(p.downtime_seconds > 0.0).then(|| view! { <p>{format!("Downtime while restoring: about {}.", duration(p.downtime_seconds))}</p> })}
-                        {p.alternative.clone().map(|a| view! { <p class="muted">{format!("Alternative: {a}")}</p> })}
+                        {p.alternative.clone().map(|a| view! { <p class="muted alternative">{format!("The other way: {a}")}</p> })}
                         <pre tabindex="0" aria-label="SQL of the rollback"><code class="language-sql">{p.sql.clone()}</code></pre>
                     })}
                     <p class="last-safe-note">{format!("Last safe rollback point: {}.", phase_name(last_safe))}</p>
@@ -531,7 +532,11 @@ fn Timeline(state: Memo<crate::core::migration::State>) -> impl IntoView {
                 {move || state.with(|s| format!(
                     "Now: {} · reads {} · writes {}",
                     phase_name(s.phase),
-                    match s.read.path { crate::core::migration::ReadPath::Old => "the old column", _ => "the new column (falling back to the old)" },
+                    match s.read.path {
+                        crate::core::migration::ReadPath::Old => "the old column",
+                        _ if !s.old_column_exists => "the new column",
+                        _ => "the new column (falling back to the old)",
+                    },
                     match s.write.path { crate::core::migration::WritePath::Old => "the old column", crate::core::migration::WritePath::Both => "both columns", _ => "the new column" },
                 ))}
             </p>
@@ -546,6 +551,7 @@ fn BackfillProgress(state: Memo<crate::core::migration::State>) -> impl IntoView
         <section class="panel backfill" aria-labelledby="backfill-title">
             <h2 id="backfill-title">"Backfill"</h2>
             {move || state.with(|s| match &s.backfill {
+                None if !s.new_column_exists => view! { <p class="muted">{format!("Not started. {} does not exist yet: Expand adds it, then all {} rows need a value.", s.new_column, count(s.total_rows))}</p> }.into_any(),
                 None => view! { <p class="muted">{format!("Not started. {} rows need the new column.", count(s.rows_needing_backfill))}</p> }.into_any(),
                 Some(b) => {
                     let status = format!("{:?}", b.status).to_lowercase();
@@ -759,7 +765,7 @@ fn MigrationSummary(state: Memo<crate::core::migration::State>) -> impl IntoView
                     <dt>"Phase"</dt><dd data-phase=s.phase.as_str()>{phase_name(s.phase)}</dd>
                     <dt>"Last safe rollback point"</dt><dd class="last-safe-value">{phase_name(s.last_safe_rollback_phase)}</dd>
                     <dt>"Rows"</dt><dd>{count(s.total_rows)}</dd>
-                    <dt>"Pending backfill"</dt><dd>{count(s.rows_pending)}</dd>
+                    <dt>"Pending backfill"</dt><dd>{if s.new_column_exists { count(s.rows_pending) } else { format!("— (no {} column)", s.new_column) }}</dd>
                     <dt>"Mismatches (drift)"</dt><dd>{count(s.mismatches)}</dd>
                     <dt>"Replica lag"</dt><dd>{format!("{:.0} ms", s.replica_lag_ms)}</dd>
                     <dt>"Written since last backup"</dt><dd>{count(s.rows_written_since_backup)}</dd>

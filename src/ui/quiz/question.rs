@@ -142,7 +142,16 @@ pub fn QuestionInput(
                     <ol class="ordering" aria-labelledby=prompt_id.clone()>{rows}</ol>
                     {move || match response.get() {
                         Some(Response::Order(_)) => view! { <p class="muted">"Your order is saved."</p> }.into_any(),
-                        _ => view! { <p class="muted">"Not answered until you move a step."</p> }.into_any(),
+                        _ => view! {
+                            <p class="muted">
+                                "Not answered yet: move a step, or "
+                                <button type="button" class="button link-button keep-order"
+                                    on:click=move |_| on_change.run(Some(Response::Order(order.get_untracked())))>
+                                    "keep this order as your answer"
+                                </button>
+                                "."
+                            </p>
+                        }.into_any(),
                     }}
                 </div>
             }

@@ -52,8 +52,9 @@ fn RunbookList() -> impl IntoView {
     };
     let create2 = create.clone();
     let list = move || {
-        let mut list: Vec<Runbook> =
-            state.progress.with(|p| p.runbooks.values().filter(|r| r.deleted_at.is_none()).cloned().collect());
+        let mut list: Vec<Runbook> = state
+            .progress
+            .with(|p| p.runbooks.values().filter(|r| r.deleted_at.is_none() && !r.is_untouched()).cloned().collect());
         list.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
         list
     };
@@ -219,9 +220,10 @@ fn Editor(id: String) -> impl IntoView {
         />
         <article class="page wide runbook-editor">
             <p class="eyebrow"><a href=util::app_href("/runbooks")>"← All runbooks"</a></p>
-            <h1>{move || rb.with(|r| if r.name.trim().is_empty() { "Untitled runbook".to_string() } else { r.name.clone() })}</h1>
+            <h1>{move || rb.with(|r| if r.name.trim().is_empty() { "Untitled change".to_string() } else { r.name.clone() })}</h1>
             <p class="muted" role="status">
                 {move || match issues.get() {
+                    _ if rb.with(Runbook::is_untouched) => "A new runbook: fill in the parts below. Whatever is still missing is marked beside its field.".to_string(),
                     0 => "Complete: every required part is filled in.".to_string(),
                     1 => "1 thing to fix, marked beside its field.".to_string(),
                     n => format!("{n} things to fix, marked beside their fields."),
@@ -376,6 +378,7 @@ pub enum StepEdit {
     Add,
     Remove(usize),
     MoveUp(usize),
+    MoveDown(usize),
 }
 
 impl StepEdit {
@@ -397,6 +400,11 @@ impl StepEdit {
                     steps.swap(*i, *i - 1);
                 }
             }
+            StepEdit::MoveDown(i) => {
+                if *i + 1 < steps.len() {
+                    steps.swap(*i, *i + 1);
+                }
+            }
         }
     }
 }
@@ -411,6 +419,7 @@ fn StepList(
     get: fn(&Runbook) -> Vec<String>,
 ) -> impl IntoView {
     let count = move || 0..rb.with(|r| get(r).len());
+    let len = move || rb.with(|r| get(r).len());
     let error = Signal::derive(move || rb.with(|r| r.issue(key)));
     view! {
         <fieldset>
@@ -419,6 +428,7 @@ fn StepList(
             <ol class="step-list">
                 <For each=count key=|i| *i let:i>
                     <li class="row-group">
+                        <span class="step-number" aria-hidden="true">{format!("{}.", i + 1)}</span>
                         <Field
                             label=format!("{title}: step {}", i + 1)
                             id=format!("{prefix}-{i}")
@@ -429,6 +439,8 @@ fn StepList(
                         />
                         <button type="button" class="button" aria-label=format!("Move step {} up", i + 1) disabled=i == 0
                             on:click=move |_| edit_steps.run(StepEdit::MoveUp(i))>"↑"</button>
+                        <button type="button" class="button" aria-label=format!("Move step {} down", i + 1) disabled={move || len() <= i + 1}
+                            on:click=move |_| edit_steps.run(StepEdit::MoveDown(i))>"↓"</button>
                         <RemoveButton label=format!("Remove step {}", i + 1) on_click=Callback::new(move |_| edit_steps.run(StepEdit::Remove(i))) />
                     </li>
                 </For>

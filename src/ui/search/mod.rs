@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
 use crate::core::content::embedded_search_index;
-use crate::core::search::{search, Highlighted, Hit, SearchIndex};
+use crate::core::search::{search, suggest, Highlighted, Hit, SearchIndex};
 use crate::ui::util;
 
 /// The index, parsed once.
@@ -23,22 +23,27 @@ fn marks(h: &Highlighted) -> Vec<AnyView> {
         .collect()
 }
 
-fn hit_href(hit: &Hit) -> String {
+/// The hit's address inside the app ("/learn/x#y"), before the base.
+fn hit_path(hit: &Hit) -> String {
     let s = &index().sections[hit.section];
     let path = format!("/learn/{}", s.slug);
-    util::app_href(&match &s.anchor {
+    match &s.anchor {
         Some(a) => format!("{path}#{a}"),
         None => path,
-    })
+    }
 }
 
 fn hit_view(hit: &Hit) -> impl IntoView {
     let s = &index().sections[hit.section];
     let page = s.page_title.clone();
     let same = s.heading == s.page_title;
+    let path = hit_path(hit);
+    // Pages of the tools build (exercises, pages with live examples) are
+    // loaded by the browser, not the router: no "Loading…" hand-over.
+    let rel = crate::ui::edition::rel_for_href(&path);
     view! {
         <li class="search-hit">
-            <a href=hit_href(hit) class="hit-link">
+            <a href=util::app_href(&path) rel=rel class="hit-link">
                 <span class="hit-title">{marks(&hit.heading)}</span>
                 {(!same).then(|| view! { <span class="hit-page">{format!(" — {page}")}</span> })}
             </a>
@@ -161,7 +166,8 @@ pub fn HeaderSearch() -> impl IntoView {
                 <input
                     type="search"
                     id="search-box"
-                    placeholder="Search (press /)"
+                    placeholder="Search"
+                    aria-keyshortcuts="/"
                     autocomplete="off"
                     aria-describedby="search-count"
                     prop:value=move || query.get()
@@ -192,7 +198,22 @@ pub fn HeaderSearch() -> impl IntoView {
                     {move || {
                         let list = hits.get();
                         if list.is_empty() {
-                            view! { <p class="muted">"No results."</p> }.into_any()
+                            let q = query.get_untracked();
+                            match suggest(index(), &q) {
+                                Some(better) => view! {
+                                    <p class="muted">
+                                        "No results. Did you mean "
+                                        <button type="button" class="button link-button search-suggestion"
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                query.set(better.clone());
+                                                open.set(true);
+                                            }>{better.clone()}</button>
+                                        "?"
+                                    </p>
+                                }.into_any(),
+                                None => view! { <p class="muted">"No results."</p> }.into_any(),
+                            }
                         } else {
                             let n = total.get();
                             view! {
@@ -244,6 +265,13 @@ pub fn SearchPage() -> impl IntoView {
                     }
                 }}
             </p>
+            {move || {
+                let q = query.get();
+                (hits.with(Vec::is_empty) && !q.trim().is_empty()).then(|| suggest(index(), &q)).flatten().map(|better| {
+                    let href = util::app_href(&format!("/search?q={}", String::from(js_sys::encode_uri_component(&better))));
+                    view! { <p class="search-suggestion">"Did you mean " <a href=href>{better}</a> "?"</p> }
+                })
+            }}
             <ul class="search-list">{move || hits.get().iter().map(hit_view).collect::<Vec<_>>()}</ul>
         </article>
     }

@@ -51,8 +51,10 @@ fn Shell() -> impl IntoView {
     let status = expect_context::<StatusMessage>();
     keyboard_navigation(route);
     // Escape dismisses glossary tooltips (WCAG 1.4.13) until the mouse moves.
-    let esc = window_event_listener(leptos::ev::keydown, |ev: web_sys::KeyboardEvent| {
+    // It also closes the mobile menu.
+    let esc = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Escape" {
+            menu_open.set(false);
             if let Some(b) = document().body() {
                 let _ = b.class_list().add_1("no-tooltips");
             }
@@ -100,7 +102,7 @@ fn Shell() -> impl IntoView {
                 on:click=move |_| menu_open.update(|o| *o = !*o)
             >
                 <span aria-hidden="true">"☰"</span>
-                " Menu"
+                <span class="menu-label">{move || if menu_open.get() { " Close" } else { " Menu" }}</span>
             </button>
             <a class="brand" href=util::app_href("/") aria-label="Rollback Lab: course map">
                 <span class="brand-mark" aria-hidden="true">"↺"</span>

@@ -16,6 +16,31 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
         return view! { <nav id="sidebar" class="sidebar" aria-label="Course"></nav> }.into_any();
     };
     let is_current = move |r: &Route| route.with(|cur| cur == r);
+    // Keep the current page's link in view inside the sidebar's own scroll
+    // (tools sit at the bottom of a long list), without moving the page.
+    Effect::new(move |_| {
+        route.track();
+        request_animation_frame(|| {
+            use wasm_bindgen::JsCast;
+            let doc = document();
+            let (Some(nav), Some(link)) = (
+                doc.get_element_by_id("sidebar").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+                doc.query_selector("#sidebar [aria-current=page]")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+            ) else {
+                return;
+            };
+            // The sidebar is positioned (sticky or fixed), so it is the
+            // link's offset parent.
+            let (top, height) = (link.offset_top(), nav.client_height());
+            let scrolled = nav.scroll_top();
+            if height > 0 && (top < scrolled || top + link.offset_height() > scrolled + height) {
+                nav.set_scroll_top((top - height / 3).max(0));
+            }
+        });
+    });
 
     let parts = course
         .parts()

@@ -51,8 +51,9 @@ pub fn ThemeToggle() -> impl IntoView {
             title="Dark theme"
             on:click=toggle
         >
-            <span aria-hidden="true">{move || if is_dark() { "☾" } else { "☀" }}</span>
+            <span aria-hidden="true">"☾"</span>
             <span class="label-long" aria-hidden="true">" Dark theme"</span>
+            <span class="switch-state" aria-hidden="true">{move || if is_dark() { "on" } else { "off" }}</span>
         </button>
     }
 }

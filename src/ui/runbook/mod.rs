@@ -171,10 +171,18 @@ fn Editor(id: String) -> impl IntoView {
         }
         pending.set_value(set_timeout_with_handle(save, std::time::Duration::from_millis(400)).ok());
     };
+    // Closing, reloading or leaving the tab saves at once (the debounce
+    // would otherwise drop the last 400 ms of typing).
+    let flush = window_event_listener(leptos::ev::pagehide, move |_| {
+        if pending.try_with_value(Option::is_some).unwrap_or(false) {
+            save();
+        }
+    });
     on_cleanup(move || {
         if pending.try_with_value(Option::is_some).unwrap_or(false) {
             save();
         }
+        flush.remove();
     });
 
     let err = move |field: String| Signal::derive(move || rb.with(|r| r.issue(&field)));

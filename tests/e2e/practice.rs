@@ -207,6 +207,12 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     b.wait_for_text("#review-status", "not valid JSON").await?;
     b.choose_file("#review-file", "x.json", "{\"kind\": \"rollback-lab-submission\", \"version\": 7}").await?;
     b.wait_for_text("#review-status", "newer version").await?;
+    // With no file at hand, an example submission shows how a review works.
+    b.open("/review").await?;
+    b.click_text("button", "Open an example submission").await?;
+    b.wait_for_text(".review-exercise", "order_status").await?;
+    b.wait_for_text("main", "Example learner").await?;
+    b.wait_for_text(".review-exercise", "✓ does this").await?;
     // A tampered assignment link.
     let broken = link.replace("?a=", "?a=x");
     learner.client.goto(&broken).await?;

@@ -105,6 +105,11 @@ async fn seven_right_passes_six_right_fails_and_both_attempts_survive_a_reload()
     let (score, percent, badge) = quiz.result().await?;
     assert_eq!((score.as_str(), percent.as_str()), ("6 / 10", "60 %"));
     assert!(badge.contains("Not passed"), "{badge}");
+    // The chips at the top agree with the score, one per question.
+    let chips = b
+        .js("return [document.querySelectorAll('.result-chips .chip').length, document.querySelectorAll('.result-chips .chip.ok').length];")
+        .await?;
+    assert_eq!(chips, serde_json::json!([10, 6]));
 
     // Reload: the dashboard shows the best score (70 %) with the pass badge,
     // and the quiz lists both attempts.
@@ -283,5 +288,25 @@ async fn export_import_and_reset_on_the_progress_page() -> R {
     b.click_text(".confirm button", "Replace with the file").await?;
     b.wait_for_text("main", "Pages done: 1 of").await?;
     b.assert_no_errors("progress page").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_ordering_question_can_keep_its_shown_order_as_the_answer() -> R {
+    let b = Browser::new().await?;
+    let quiz = QuizPage(&b);
+    quiz.open().await?;
+    quiz.start().await?;
+    // Walk to the ordering question.
+    for _ in 0..10 {
+        if b.js("return !!document.querySelector('.ordering');").await?.as_bool() == Some(true) {
+            break;
+        }
+        quiz.next().await?;
+    }
+    b.wait_for_text(".ordering-wrap", "Not answered yet").await?;
+    b.click(".keep-order").await?;
+    b.wait_for_text(".ordering-wrap", "Your order is saved.").await?;
+    b.assert_no_errors("keep order").await?;
     Ok(())
 }

@@ -301,15 +301,7 @@ fn LearnerView(link: String) -> impl IntoView {
         .collect::<Vec<_>>();
     let prepare = move |_| {
         let a = a_s.get_value();
-        let Ok(c) = course() else { return };
-        type Info = (String, String, Vec<(String, String)>);
-        let infos_owned: Vec<Info> = c
-            .pages
-            .iter()
-            .filter_map(|p| {
-                p.front.exercise.as_ref().map(|m| (p.front.slug.clone(), p.front.title.clone(), rubric_items(m)))
-            })
-            .collect();
+        let infos_owned = exercise_infos();
         let infos: Vec<ExerciseInfo<'_>> =
             infos_owned.iter().map(|(s, t, r)| ExerciseInfo { slug: s, title: t, rubric: r.clone() }).collect();
         let sub = state.progress.with_untracked(|p| {
@@ -353,4 +345,15 @@ fn LearnerView(link: String) -> impl IntoView {
         </article>
     }
     .into_any()
+}
+
+/// (slug, title, rubric items) of every exercise, for building submissions.
+pub(crate) fn exercise_infos() -> Vec<(String, String, Vec<(String, String)>)> {
+    let Ok(c) = course() else { return Vec::new() };
+    c.pages
+        .iter()
+        .filter_map(|p| {
+            p.front.exercise.as_ref().map(|m| (p.front.slug.clone(), p.front.title.clone(), rubric_items(m)))
+        })
+        .collect()
 }

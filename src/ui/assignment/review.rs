@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 
-use crate::core::assignment::{Review, Submission, MAX_SUBMISSION_BYTES};
+use crate::core::assignment::{Assignment, AssignmentItem, ExerciseInfo, Review, Submission, MAX_SUBMISSION_BYTES};
+use crate::core::draft::Draft;
 use crate::core::markdown::{self, RenderOptions};
+use crate::core::progress::Mark;
 use crate::ui::form::Field;
 use crate::ui::markdown::{render_doc, Markdown, MdHooks};
 use crate::ui::state::{app_state, course};
@@ -45,6 +47,11 @@ pub fn ReviewPage() -> impl IntoView {
             }
         });
     };
+    let open_example = move |_| {
+        error.set(None);
+        submission.set(Some(example_submission()));
+        util::announce("The example submission is open.");
+    };
     view! {
         <Title text="Review a submission · Rollback Lab" />
         <article class="page wide">
@@ -57,6 +64,11 @@ pub fn ReviewPage() -> impl IntoView {
                 <label for="review-file" class="file-label">"Submission file (.json)"</label>
                 <input type="file" id="review-file" accept=".json,application/json" on:change=on_file aria-describedby="review-status" />
             </div>
+            <p class="muted">
+                "No file yet? "
+                <button type="button" class="button link-button" on:click=open_example>"Open an example submission"</button>
+                " to see how a review works: a learner's draft of exercise 2 with gaps to comment on."
+            </p>
             <div id="review-status">
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             </div>
@@ -188,4 +200,39 @@ fn SubmissionView(submission: Submission) -> impl IntoView {
             </section>
         </section>
     }
+}
+
+/// A made-up learner's submission of exercise 2, good in parts and with the
+/// gaps reviewers meet most (no validation query, no last safe rollback
+/// point), so an instructor can try the review page before a real file.
+fn example_submission() -> Submission {
+    let assignment = Assignment {
+        title: "Week 2: migrations (example)".into(),
+        instructions: "Plan the zero-downtime rename of `status` to `order_status`.".into(),
+        items: vec![AssignmentItem::Exercise { slug: "exercise-2".into() }],
+        due: None,
+    };
+    let text = "## Plan\n\n\
+1. **Expand**: `ALTER TABLE orders ADD COLUMN order_status text;` (nullable, no default, so no rewrite).\n\
+2. **Dual write**: release 1.50 writes both columns behind `orders.dual_write`, default off.\n\
+3. **Backfill**: batches of 1,000 ids, `UPDATE orders SET order_status = status WHERE id BETWEEN $1 AND $2 AND order_status IS NULL;`, paused when replica lag passes 1.5 s.\n\
+4. **Switch reads** behind `orders.read_order_status`, 5 % → 25 % → 100 %.\n\
+5. **Contract**: drop `status` a release later.\n\n\
+Rollback: turn the read flag off.\n";
+    let infos_owned = super::exercise_infos();
+    let infos: Vec<ExerciseInfo<'_>> =
+        infos_owned.iter().map(|(s, t, r)| ExerciseInfo { slug: s, title: t, rubric: r.clone() }).collect();
+    let rubric = infos
+        .iter()
+        .find(|i| i.slug == "exercise-2")
+        .map(|i| {
+            i.rubric.iter().enumerate().map(|(n, (id, _))| (id.clone(), Mark { on: n % 3 != 1, at: 0.0 })).collect()
+        })
+        .unwrap_or_default();
+    let mut drafts = std::collections::BTreeMap::new();
+    drafts.insert(
+        "exercise-2".to_string(),
+        Draft { text: text.to_string(), at: 0.0, rubric, revealed_at: None, gave_up: false },
+    );
+    Submission::build(&assignment, "Example learner", "an example", &infos, &drafts, &[], &|_| "an example".to_string())
 }

@@ -367,6 +367,32 @@ fn ResultView(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>, attempt_id: Str
     let items = quiz.with_value(|q| {
         q.questions.iter().enumerate().map(|(i, question)| review_item(i, question, &attempt)).collect::<Vec<_>>()
     });
+    // One chip per question: right or wrong at a glance, each a link to its review.
+    let chips = quiz.with_value(|q| {
+        q.questions
+            .iter()
+            .enumerate()
+            .map(|(i, question)| {
+                let response = attempt.answers.get(&question.id);
+                let ok = question.is_correct(response);
+                let what = if ok {
+                    "right"
+                } else if response.is_none() {
+                    "not answered"
+                } else {
+                    "wrong"
+                };
+                let href = util::resolve_href(&format!("#review-{}", i + 1));
+                view! {
+                    <li>
+                        <a class="chip" class:ok=ok class:bad=!ok href=href aria-label=format!("Question {}: {what}", i + 1)>
+                            {format!("{} {}", i + 1, if ok { "✓" } else { "✗" })}
+                        </a>
+                    </li>
+                }
+            })
+            .collect::<Vec<_>>()
+    });
     let retake = move |_| {
         state.update(|p| p.start_quiz(new_seed(), util::now_ms()));
         screen.set(Screen::Taking);
@@ -383,6 +409,7 @@ fn ResultView(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>, attempt_id: Str
             <p class="muted">
                 {format!("Pass mark: {PASS_PERCENT} %. Finished {}.", util::format_time(attempt.finished_at))}
             </p>
+            <ol class="result-chips" aria-label="Questions at a glance">{chips}</ol>
             <p class="result-actions">
                 <button type="button" class="button primary" on:click=retake>"Retake the test"</button>
                 <button type="button" class="button" on:click=move |_| screen.set(Screen::Intro)>"All attempts"</button>
@@ -406,7 +433,7 @@ fn review_item(i: usize, q: &Question, attempt: &QuizAttempt) -> impl IntoView {
     let reread = util::resolve_href(&q.lesson);
     let reread_title = section_title(&q.lesson);
     view! {
-        <li class="review-item" class:correct=correct class:wrong=!correct>
+        <li class="review-item" id=format!("review-{}", i + 1) class:correct=correct class:wrong=!correct>
             <h3>
                 {format!("Question {} — ", i + 1)}
                 {if correct { "✓ right" } else if response.is_none() { "✗ not answered" } else { "✗ wrong" }}

@@ -347,8 +347,11 @@ fn LearnerView(link: String) -> impl IntoView {
     .into_any()
 }
 
-/// (slug, title, rubric items) of every exercise, for building submissions.
-pub(crate) fn exercise_infos() -> Vec<(String, String, Vec<(String, String)>)> {
+/// (slug, title, rubric items as (id, text)) of an exercise.
+pub(crate) type ExerciseRow = (String, String, Vec<(String, String)>);
+
+/// Every exercise, for building submissions.
+pub(crate) fn exercise_infos() -> Vec<ExerciseRow> {
     let Ok(c) = course() else { return Vec::new() };
     c.pages
         .iter()

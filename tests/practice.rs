@@ -333,3 +333,26 @@ fn a_runbook_nobody_typed_into_is_untouched_and_prints_no_empty_code() {
     assert!(!r2.is_untouched());
     assert!(r2.to_markdown("2026-11-26").contains("| `orders.new_path` | off | yes |"));
 }
+
+#[test]
+fn an_item_that_does_not_apply_is_answered_not_a_blocker_and_says_so() {
+    let c = course();
+    let def = &c.checklists["pre-deploy"];
+    let mut list = Checklist::new("c2", "Config-only release", def, None, 1.0);
+    let n = list.items.len();
+    for item in list.items.iter_mut().skip(1) {
+        item.checked = true;
+    }
+    assert_eq!(list.blockers().len(), 1);
+    list.items[0].na = true;
+    list.items[0].note = "No schema change in this release".into();
+    assert!(list.blockers().is_empty());
+    assert_eq!(list.readiness(), (n, n, 100));
+    let md = list.to_markdown("2026-11-26");
+    assert!(md.contains("— **not applicable** — No schema change"), "{md}");
+    assert!(md.contains("No blockers"), "{md}");
+    // Old documents and links without the field still read, as applicable.
+    let json = serde_json::to_string(&list).unwrap().replace(",\"na\":true", "");
+    let back: Checklist = serde_json::from_str(&json).unwrap();
+    assert!(!back.items[0].na);
+}

@@ -24,6 +24,17 @@ pub struct CheckItem {
     pub note: String,
     /// Added by a team template (not one of the course's items).
     pub custom: bool,
+    /// Does not apply to this change (e.g. the database items of a release
+    /// with no migration): answered, not a blocker; the note says why.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub na: bool,
+}
+
+impl CheckItem {
+    /// Checked, or marked as not applicable.
+    pub fn answered(&self) -> bool {
+        self.checked || self.na
+    }
 }
 
 /// A checklist for one change.
@@ -121,16 +132,16 @@ impl Checklist {
         }
     }
 
-    /// (checked, total, percent rounded down).
+    /// (answered, total, percent): answered = checked or not applicable.
     pub fn readiness(&self) -> (usize, usize, u32) {
         let total = self.items.len();
-        let checked = self.items.iter().filter(|i| i.checked).count();
+        let checked = self.items.iter().filter(|i| i.answered()).count();
         (checked, total, crate::core::num::percent_of(checked, total))
     }
 
     /// The unchecked items: what blocks the deploy.
     pub fn blockers(&self) -> Vec<&CheckItem> {
-        self.items.iter().filter(|i| !i.checked).collect()
+        self.items.iter().filter(|i| !i.answered()).collect()
     }
 
     /// Markdown to paste into a pull request.
@@ -140,7 +151,10 @@ impl Checklist {
         let mut md = format!("## Pre-deploy checklist: {name}\n\n");
         md.push_str(&format!("Readiness: **{checked} of {total}** ({pct} %) · {date}\n\n"));
         for i in &self.items {
-            md.push_str(&format!("- [{}] {}", if i.checked { "x" } else { " " }, one_line(&i.text)));
+            md.push_str(&format!("- [{}] {}", if i.answered() { "x" } else { " " }, one_line(&i.text)));
+            if i.na {
+                md.push_str(" — **not applicable**");
+            }
             if !i.note.trim().is_empty() {
                 md.push_str(&format!(" — {}", one_line(&i.note)));
             }
@@ -148,7 +162,7 @@ impl Checklist {
         }
         let blockers = self.blockers();
         if blockers.is_empty() {
-            md.push_str("\nNo blockers: every item is answered yes.\n");
+            md.push_str("\nNo blockers: every item is answered yes or does not apply.\n");
         } else {
             md.push_str(&format!("\n**Blockers ({}):**\n\n", blockers.len()));
             for b in blockers {

@@ -111,10 +111,16 @@ async fn share_link_of_a_filled_checklist(b: &Browser) -> R<String> {
     }
     b.fill("#cl-note-0", "https://grafana.example/d/orders").await?;
     b.wait_for_text(".readiness", "5 of 8").await?;
+    // An item that does not apply is answered, asks why, and is no blocker.
+    b.click("#cl-na-5").await?;
+    b.wait_for_text(".readiness", "6 of 8").await?;
+    b.wait_for_text(".check-item:nth-child(6)", "Say in the note why it does not apply").await?;
+    b.fill("#cl-note-5", "No schema change in this release").await?;
     b.wait_for_text(".blockers", "communication plan").await?;
     b.click_text("button", "Download .md").await?;
     let (_, md) = b.last_download().await?;
-    assert!(md.contains("Readiness: **5 of 8**"), "{md}");
+    assert!(md.contains("Readiness: **6 of 8**"), "{md}");
+    assert!(md.contains("— **not applicable** — No schema change in this release"), "{md}");
     assert!(md.contains("- [x] ") && md.contains("— https://grafana.example/d/orders"), "{md}");
     b.click_text("button", "Copy share link").await?;
     let link =
@@ -134,7 +140,7 @@ async fn a_checklist_share_link_imports_a_copy_in_a_fresh_browser() -> R {
     other.client.goto(&link).await?;
     other.wait_for_text("main", "orders-api 1.43").await?;
     other.click_text("button", "Import a copy").await?;
-    other.wait_for_text(".readiness", "5 of 8").await?;
+    other.wait_for_text(".readiness", "6 of 8").await?;
     other.wait_js("document.getElementById('cl-note-0').value === 'https://grafana.example/d/orders'").await?;
     // Opening it again where the checklist exists adds a copy, never overwrites.
     b.client.goto(&link).await?;

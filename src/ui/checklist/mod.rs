@@ -270,24 +270,34 @@ fn ChecklistView(id: String) -> impl IntoView {
                             {
                                 let cid = format!("cl-item-{i}");
                                 let note_id = format!("cl-note-{i}");
+                                let na_id = format!("cl-na-{i}");
                                 view! {
-                                    <li class="check-item" class:checked=move || list.with(|c| c.items.get(i).is_some_and(|x| x.checked))>
+                                    <li class="check-item" class:checked=move || list.with(|c| c.items.get(i).is_some_and(|x| x.answered()))>
                                         <div class="check-line">
                                             <input type="checkbox" id=cid.clone()
                                                 prop:checked=move || list.with(|c| c.items.get(i).is_some_and(|x| x.checked))
-                                                on:change=move |ev| { let on = event_target_checked(&ev); edit(&|c: &mut Checklist| if let Some(x) = c.items.get_mut(i) { x.checked = on }) } />
+                                                on:change=move |ev| { let on = event_target_checked(&ev); edit(&|c: &mut Checklist| if let Some(x) = c.items.get_mut(i) { x.checked = on; if on { x.na = false } }) } />
                                             <label for=cid>
                                                 {move || list.with(|c| c.items.get(i).map(|x| x.text.clone()).unwrap_or_default())}
                                                 {move || list.with(|c| c.items.get(i).is_some_and(|x| x.custom)).then(|| view! { <span class="tag">"team"</span> })}
                                             </label>
                                         </div>
                                         <p class="field-hint">{move || list.with(|c| c.items.get(i).map(|x| x.hint.clone()).unwrap_or_default())}</p>
+                                        <div class="na-line">
+                                            <input type="checkbox" id=na_id.clone()
+                                                prop:checked=move || list.with(|c| c.items.get(i).is_some_and(|x| x.na))
+                                                on:change=move |ev| { let on = event_target_checked(&ev); edit(&|c: &mut Checklist| if let Some(x) = c.items.get_mut(i) { x.na = on; if on { x.checked = false } }) } />
+                                            <label for=na_id>"Does not apply to this change"</label>
+                                        </div>
                                         <Field label="Note or link (evidence)" id=note_id
                                             value=Signal::derive(move || list.with(|c| c.items.get(i).map(|x| x.note.clone()).unwrap_or_default()))
                                             on_set=Callback::new(move |v: String| edit(&|c: &mut Checklist| if let Some(x) = c.items.get_mut(i) { x.note = v.clone() }))
                                             placeholder="Link or note, e.g. dashboard URL, runbook, image tag" />
                                         {move || list.with(|c| c.items.get(i).is_some_and(|x| x.checked && x.note.trim().is_empty())).then(|| view! {
                                             <p class="field-hint warn-text">"Checked without evidence: add a link or a note so a reviewer can see why."</p>
+                                        })}
+                                        {move || list.with(|c| c.items.get(i).is_some_and(|x| x.na && x.note.trim().is_empty())).then(|| view! {
+                                            <p class="field-hint warn-text">"Say in the note why it does not apply (e.g. no schema change in this release)."</p>
                                         })}
                                     </li>
                                 }
@@ -300,7 +310,7 @@ fn ChecklistView(id: String) -> impl IntoView {
                     {move || {
                         let blockers: Vec<String> = list.with(|c| c.blockers().iter().map(|b| b.text.clone()).collect());
                         if blockers.is_empty() {
-                            view! { <p class="ok-text">"✓ No blockers: every item is answered yes."</p> }.into_any()
+                            view! { <p class="ok-text">"✓ No blockers: every item is answered yes or does not apply."</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="blockers">{blockers.into_iter().map(|b| view! { <li>{b}</li> }).collect::<Vec<_>>()}</ul>

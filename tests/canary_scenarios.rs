@@ -178,3 +178,15 @@ fn cli_lines_override_the_seed_and_refuse_bad_files() {
     assert_eq!(err.errors[0].key, "gates[0].for_minutes");
     assert!(err.errors[0].line.is_some());
 }
+
+#[test]
+fn a_regression_under_the_gates_is_named_as_such_not_as_a_missing_gate() {
+    let mut sc = load("worked-example-3");
+    sc.faults[0].factor = 1.1;
+    let mut sim = Sim::new(sc);
+    sim.run_to_end();
+    let s = sim.summary();
+    assert_eq!(s.outcome, Outcome::Promoted, "{}", s.verdict);
+    assert!(s.verdict.contains("stayed under every gate's threshold"), "{}", s.verdict);
+    assert!(!s.verdict.contains("without gates"), "{}", s.verdict);
+}

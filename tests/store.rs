@@ -270,3 +270,19 @@ fn best_attempt_is_the_highest_score() {
     assert_eq!(p.best_attempt().unwrap().id, "third");
     assert!(p.quiz_passed());
 }
+
+#[test]
+fn describe_names_every_kind_of_saved_work_so_an_import_never_hides_any() {
+    let mut p = Progress::default();
+    assert_eq!(p.describe(), "0 pages done, 0 quiz attempts");
+    p.set_done("a", true, 1.0);
+    p.drafts
+        .insert("exercise-2".into(), rollback_lab::core::draft::Draft { text: "plan".into(), ..Default::default() });
+    let rb = rollback_lab::core::runbook::Runbook::new("rb-1", 1.0);
+    p.runbooks.insert("rb-1".into(), rb.clone());
+    let mut gone = rb;
+    gone.id = "rb-2".into();
+    gone.deleted_at = Some(2.0);
+    p.runbooks.insert("rb-2".into(), gone);
+    assert_eq!(p.describe(), "1 page done, 0 quiz attempts, 1 exercise draft, 1 runbook");
+}

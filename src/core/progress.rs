@@ -303,6 +303,31 @@ impl Progress {
         }
     }
 
+    /// What the document holds, in words, for the import and reset
+    /// confirmations: "3 pages done, 2 quiz attempts, 1 exercise draft, 2
+    /// runbooks". Kinds with nothing in them are left out (pages and quiz
+    /// attempts are always named).
+    pub fn describe(&self) -> String {
+        fn n(count: usize, one: &str, many: &str) -> String {
+            format!("{count} {}", if count == 1 { one } else { many })
+        }
+        let mut parts = vec![
+            n(self.lessons.values().filter(|l| l.is_done()).count(), "page done", "pages done"),
+            n(self.quiz_attempts.len(), "quiz attempt", "quiz attempts"),
+        ];
+        let more = [
+            (self.drafts.values().filter(|d| !d.text.trim().is_empty()).count(), "exercise draft", "exercise drafts"),
+            (self.runbooks.values().filter(|r| r.deleted_at.is_none()).count(), "runbook", "runbooks"),
+            (self.checklists.values().filter(|c| c.deleted_at.is_none()).count(), "checklist", "checklists"),
+            (self.templates.values().filter(|t| t.deleted_at.is_none()).count(), "team template", "team templates"),
+            (self.assignments.len(), "assignment", "assignments"),
+            (self.reviews.len(), "review", "reviews"),
+            (self.gamedays.len(), "game day", "game days"),
+        ];
+        parts.extend(more.into_iter().filter(|(c, _, _)| *c > 0).map(|(c, one, many)| n(c, one, many)));
+        parts.join(", ")
+    }
+
     /// The document as pretty JSON (exports).
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()

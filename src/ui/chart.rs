@@ -82,7 +82,7 @@ pub struct ChartData {
 
 const W: f64 = 600.0;
 const H: f64 = 200.0;
-const LEFT: f64 = 56.0;
+const LEFT: f64 = 70.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 26.0;
@@ -162,11 +162,19 @@ pub fn LineChart(
                 })
                 .collect::<Vec<_>>();
             let step = nice_max(x_max / 6.0).max(1.0);
-            let x_ticks = (0..=((x_max / step) as usize))
+            let last_tick = (x_max / step) as usize;
+            let x_ticks = (0..=last_tick)
                 .map(|i| {
                     let x = i as f64 * step;
+                    // The unit goes with the last tick ("40 min"), inside the chart.
+                    let (label, anchor) = if i == last_tick && i > 0 {
+                        (format!("{} {}", x as u64, d.x_unit), "end")
+                    } else {
+                        (format!("{}", x as u64), if i == 0 { "start" } else { "middle" })
+                    };
+                    let at = if anchor == "end" { sx(x).min(W - RIGHT) } else { sx(x) };
                     view! {
-                        <text class="x-tick" x=sx(x) y=H - 8.0 text-anchor="middle">{format!("{}", x as u64)}</text>
+                        <text class="x-tick" x=at y=H - 8.0 text-anchor=anchor>{label}</text>
                     }
                 })
                 .collect::<Vec<_>>();
@@ -195,7 +203,6 @@ pub fn LineChart(
             view! {
                 {grid}
                 {x_ticks}
-                <text class="x-unit" x=LEFT - 6.0 y=H - 8.0 text-anchor="end">{d.x_unit}</text>
                 {markers}
                 {lines}
             }

@@ -36,11 +36,15 @@ fn Figure(
     let labelled = format!("{t} {d}");
     view! {
         <figure class="diagram" id=id.clone()>
-            <svg viewBox=view_box role="img" aria-labelledby=labelled>
-                <title id=t>{title.clone()}</title>
-                <desc id=d>{desc}</desc>
-                {children()}
-            </svg>
+            // On a phone the picture keeps a readable size and scrolls
+            // sideways in this box, which the keyboard can reach too.
+            <div class="diagram-scroll" tabindex="0" role="group" aria-label=format!("{title} (scrolls sideways on small screens)")>
+                <svg viewBox=view_box role="img" aria-labelledby=labelled>
+                    <title id=t>{title.clone()}</title>
+                    <desc id=d>{desc}</desc>
+                    {children()}
+                </svg>
+            </div>
             <figcaption>{title}</figcaption>
         </figure>
     }
@@ -113,7 +117,7 @@ fn flag_flow(flag: String, default: String) -> impl IntoView {
             <rect x="440" y="25" width="220" height="50" rx="8" class="d-canary-box" />
             <text x="550" y="55" text-anchor="middle" class="d-label">"new code path"</text>
             <line x1="360" y1="110" x2="440" y2="170" class="d-arrow" marker-end="url(#d-head)" />
-            <text x="385" y="170" class="d-small">{format!("off / unknown → {default}")}</text>
+            <text x="404" y="162" text-anchor="end" class="d-small">{format!("off / unknown → {default}")}</text>
             <rect x="440" y="145" width="220" height="50" rx="8" class="d-stable-box" />
             <text x="550" y="175" text-anchor="middle" class="d-label">"old code path (safe)"</text>
             <rect x="200" y="190" width="180" height="32" rx="6" class="d-kill" />
@@ -189,43 +193,55 @@ fn expand_contract(last_safe: usize) -> impl IntoView {
 }
 
 fn gate(metric: String, threshold: f64, window: u32) -> impl IntoView {
-    // Baseline at 100, canary rising past the threshold; the window shaded.
+    // Baseline at 1×, the canary rising past the threshold. The gate checks
+    // every minute the canary's value pooled over the last `window` minutes
+    // (as the simulator does): it fires at the first minute that pooled
+    // value is above the threshold, and the canary's line ends there.
     let base_y = 130.0;
-    let thr_y = base_y - (threshold - 1.0) * 150.0;
+    let scale = 150.0;
+    let thr_y = base_y - (threshold - 1.0) * scale;
     let x0 = 60.0;
-    let xs: Vec<f64> = (0..=30).map(|m| x0 + m as f64 * 19.0).collect();
-    let canary: Vec<(f64, f64)> = xs
-        .iter()
-        .enumerate()
-        .map(|(m, x)| {
+    let minutes = 36usize;
+    let step = (620.0 - x0) / minutes as f64;
+    let x_at = |m: f64| x0 + m * step;
+    // The canary's excess over the baseline (1.0 = +100 %), minute by minute.
+    let excess: Vec<f64> = (0..=minutes)
+        .map(|m| {
             let rise = if m < 8 { 0.05 } else { 0.05 + (threshold - 0.9) * ((m - 8) as f64 / 6.0).min(1.0) };
-            let wobble = ((m as f64) * 1.7).sin() * 0.03;
-            (*x, base_y - (rise + wobble) * 150.0)
+            rise + ((m as f64) * 1.7).sin() * 0.03
         })
         .collect();
-    let path: String = canary
+    let w = (window.max(1) as usize).min(minutes);
+    let fire = (w - 1..=minutes)
+        .find(|&m| excess[m + 1 - w..=m].iter().sum::<f64>() / w as f64 > threshold - 1.0)
+        .unwrap_or(minutes);
+    let path: String = excess[..=fire]
         .iter()
         .enumerate()
-        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }))
+        .map(|(m, e)| format!("{}{:.1},{:.1}", if m == 0 { "M" } else { "L" }, x_at(m as f64), base_y - e * scale))
         .collect();
-    let cross = canary.iter().position(|(_, y)| *y < thr_y).unwrap_or(14);
-    let fire = (cross + window as usize).min(30);
-    let (wx0, wx1) = (xs[cross], xs[fire]);
+    let (wx0, wx1) = (x_at((fire + 1 - w) as f64 - 0.5).max(x0), x_at(fire as f64 + 0.5));
     let desc = format!(
-        "The canary's {metric} against the stable baseline. The gate's threshold is {threshold} × baseline. Every minute the gate takes the canary's value over the last {window} minutes; once that window's value is above the threshold, the gate acts: the canary is aborted."
+        "The canary's {metric} against the stable baseline, minute by minute. The gate's threshold is {threshold} × baseline. Every minute the gate pools the last {window} minutes of canary requests; the first time that pooled value is above the threshold (the shaded window, ending at minute {fire}), the gate acts: the canary is aborted and its line ends."
     );
     view! {
-        <Figure id="diagram-gate" title=format!("A gate: {metric} above {threshold} × baseline for {window} minutes") desc=desc view_box="0 0 680 200">
+        <Figure id="diagram-gate" title=format!("A gate: {metric} above {threshold} × baseline for {window} minutes") desc=desc view_box="0 0 680 215">
             <rect x=wx0 y="10" width=wx1 - wx0 height="150" class="d-window-fill" />
-            <text x=(wx0 + wx1) / 2.0 y="24" text-anchor="middle" class="d-small">{format!("{window}-minute window")}</text>
+            <text x=(wx0 + wx1) / 2.0 y="24" text-anchor="middle" class="d-small">{format!("last {window} min, pooled")}</text>
             <line x1=x0 y1=base_y x2="640" y2=base_y class="d-baseline" />
-            <text x="8" y=base_y + 4.0 class="d-small">"baseline"</text>
+            <text x="8" y=base_y + 4.0 class="d-small">"stable"</text>
             <line x1=x0 y1=thr_y x2="640" y2=thr_y class="d-threshold" />
             <text x="8" y=thr_y + 4.0 class="d-small">{format!("{threshold}×")}</text>
             <path d=path class="d-canary-line" />
             <line x1=wx1 y1="10" x2=wx1 y2="160" class="d-abort" />
-            <text x=wx1 y="180" text-anchor="middle" class="d-label">"abort: weight → 0"</text>
-            <text x="640" y="196" text-anchor="end" class="d-small">"minutes →"</text>
+            <text x=wx1 y="178" text-anchor="middle" class="d-label">{format!("minute {fire}: abort, weight → 0")}</text>
+            <line x1="60" y1="200" x2="84" y2="200" class="d-canary-line" />
+            <text x="90" y="204" class="d-small">"canary"</text>
+            <line x1="150" y1="200" x2="174" y2="200" class="d-baseline" />
+            <text x="180" y="204" class="d-small">"stable (baseline)"</text>
+            <line x1="290" y1="200" x2="314" y2="200" class="d-threshold" />
+            <text x="320" y="204" class="d-small">"threshold"</text>
+            <text x="640" y="204" text-anchor="end" class="d-small">"minutes →"</text>
         </Figure>
     }
 }
@@ -247,7 +263,7 @@ fn playbook(title: String, steps: Vec<String>) -> impl IntoView {
                 <line x1=x + 180.0 y1=y + 25.0 x2=x + 215.0 y2=y + 25.0 class="d-arrow" marker-end="url(#pb-head)" />
             });
             let down = (i + 1 < n && c + 1 == per_row).then(|| view! {
-                <path d=format!("M{},{} L{},{} L{},{}", x + 90.0, y + 50.0, x + 90.0, y + 65.0, 110.0, y + 65.0) class="d-arrow-path" />
+                <path d=format!("M{},{} L{},{} L{},{} L{},{}", x + 90.0, y + 50.0, x + 90.0, y + 65.0, 110.0, y + 65.0, 110.0, y + 79.0) class="d-arrow-path" marker-end="url(#pb-head)" />
             });
             view! {
                 <g>

@@ -123,7 +123,7 @@ pub fn InlineCanary(slug: String) -> impl IntoView {
     let href = util::app_href(&format!("/simulators/canary?scenario={slug}"));
     view! {
         <section class="live" aria-labelledby=format!("{id}-h")>
-            <h3 class="live-title" id=format!("{id}-h")>{format!("Try it: {title}")}</h3>
+            <h3 class="live-title" id=format!("{id}-h")>{format!("Try it: {}, with a regression you can resize", title.split(':').next().unwrap_or(&title))}</h3>
             <div class="live-controls">
                 <label for=slider_id.clone()>"Size of the regression (× normal)"</label>
                 <input type="range" id=slider_id.clone() min="1" max=max_factor step="0.05"
@@ -189,6 +189,14 @@ pub fn InlineMigration(slug: String) -> impl IntoView {
                 s.advance(600.0);
             }
         });
+        // At contract "Next phase" disables itself: the focus moves on to
+        // the question the example asks.
+        if matches!(
+            sim.with_untracked(|s| s.as_ref().map(|s| s.state().phase)),
+            Some(Phase::Contract | Phase::RolledBack)
+        ) {
+            util::focus_after_render("#live-rollback-cost");
+        }
     };
     let try_rollback = move |_| preview.set(sim.with_untracked(|s| s.as_ref().map(|s| s.rollback_preview())));
     let reset = move |_| {
@@ -215,13 +223,17 @@ pub fn InlineMigration(slug: String) -> impl IntoView {
             <p class="live-now" role="status">{move || format!("Now: {}", crate::ui::migration::phase_name(phase()))}</p>
             <div class="button-row">
                 <button type="button" class="button primary" disabled=move || matches!(phase(), Phase::Contract | Phase::RolledBack) on:click=next>"Next phase"</button>
-                <button type="button" class="button danger" disabled=move || phase() == Phase::NotStarted on:click=try_rollback>"What would a rollback cost now?"</button>
+                <button type="button" class="button danger" id="live-rollback-cost" disabled=move || phase() == Phase::NotStarted on:click=try_rollback>"What would a rollback cost now?"</button>
                 <button type="button" class="button secondary" on:click=reset>"Start again"</button>
             </div>
             {move || preview.get().map(|p| view! {
                 <div class=preview_class(p.rows_lost) role="status">
                     <p class="live-lost">{if p.rows_lost > 0 {
-                        format!("A rollback now loses {} rows.", crate::ui::migration::count(p.rows_lost))
+                        format!(
+                            "A rollback now loses {} rows: every row inserted or changed since the backup (the table has grown to {} rows since the start).",
+                            crate::ui::migration::count(p.rows_lost),
+                            crate::ui::migration::count(sim.with(|s| s.as_ref().map(|s| s.state().total_rows).unwrap_or(0)))
+                        )
                     } else {
                         "A rollback now loses no rows.".to_string()
                     }}</p>
@@ -240,6 +252,9 @@ fn preview_class(lost: u64) -> &'static str {
         "live-preview ok"
     }
 }
+
+/// The real regression of the threshold explorer: p99 × 1.3.
+const REGRESSION: f64 = 1.3;
 
 /// `{{#threshold}}`: move a p99 gate's threshold and window, and count, over
 /// 20 healthy canaries and 20 canaries with a real +30 % regression, how
@@ -270,7 +285,7 @@ pub fn ThresholdExplorer() -> impl IntoView {
                 sc.faults.push(crate::core::canary::Fault {
                     at_minute: 0,
                     kind: FaultKind::Latency,
-                    factor: 1.3,
+                    factor: REGRESSION,
                     until_minute: None,
                     period_minutes: 2,
                     behind_flag: true,
@@ -286,17 +301,23 @@ pub fn ThresholdExplorer() -> impl IntoView {
     });
     let verdict = move || {
         let (fa, missed) = result.get();
+        // Advice that fits the result: above the regression itself, a longer
+        // window only makes the pooled p99 settle further below the line.
+        let above_regression = threshold.get() >= REGRESSION;
         match (fa, missed) {
             (0, 0) => "A good gate: no false alarm, every regression caught.".to_string(),
-            (0, m) => format!("Quiet but blind: {m} real regressions out of 20 slip through. Lower the threshold or lengthen the window."),
+            (0, m) if above_regression => format!(
+                "Quiet but blind: {m} real regressions out of 20 slip through. The threshold sits at or above the regression itself ({REGRESSION}×), so no window can catch it reliably: a longer one only averages the noise away. Put the threshold below {REGRESSION}×."
+            ),
+            (0, m) => format!("Quiet but blind: {m} real regressions out of 20 slip through. Lengthen the window (more requests, less noise) or lower the threshold."),
             (f, 0) => format!("Catches everything, but cries wolf: {f} healthy releases out of 20 rolled back. Raise the threshold or lengthen the window."),
-            (f, m) => format!("The worst of both: {f} false alarms and {m} missed regressions."),
+            (f, m) => format!("The worst of both: {f} false alarms and {m} missed regressions. Lengthen the window first: it cuts both."),
         }
     };
     view! {
         <section class="live threshold" aria-labelledby="live-threshold-h">
             <h3 class="live-title" id="live-threshold-h">"Try it: where to put the threshold"</h3>
-            <p class="muted">"A 5 % canary, a p99 gate, 30 minutes. 20 healthy releases and 20 releases that really are 30 % slower."</p>
+            <p class="muted">"A 5 % canary, a p99 gate, 30 minutes. 20 healthy releases and 20 releases that really are 30 % slower. It starts at the course's example gate, 1.4 × stable: see what that gate does to a regression smaller than its line, then move it."</p>
             <div class="live-controls">
                 <label for="live-threshold">"Threshold (× stable p99)"</label>
                 <input type="range" id="live-threshold" min="1.05" max="2" step="0.05"

@@ -202,3 +202,20 @@ pub fn CopyLinkButton(#[prop(into)] anchor: String, #[prop(into)] label: String)
         </button>
     }
 }
+
+/// After the next paint, move the keyboard focus to the first element that
+/// matches `selector` (made focusable if it is not). For controls that hide
+/// or disable the button the focus was on, so it never falls to `<body>`.
+pub fn focus_after_render(selector: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) =
+            document().query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            if el.tab_index() < 0 && !el.has_attribute("tabindex") {
+                let _ = el.set_attribute("tabindex", "-1");
+            }
+            let _ = el.focus();
+        }
+    });
+}

@@ -92,6 +92,15 @@ async fn the_canary_lesson_runs_its_embedded_canary_and_the_gate_fires() -> R {
 async fn the_threshold_explorer_and_the_inline_migration_respond() -> R {
     let b = Browser::new().await?;
     b.open("/learn/observability-gates").await?;
+    // The gate diagram draws the pooled window the course teaches: the
+    // shaded window ends where the gate aborts, and the canary's line ends there.
+    b.wait_for_text("#diagram-gate desc", "pools the last 10 minutes").await?;
+    let geometry = b
+        .js("const s = document.querySelector('#diagram-gate svg'); const abort = s.querySelector('.d-abort'); const win = s.querySelector('.d-window-fill'); const d = s.querySelector('path.d-canary-line').getAttribute('d'); const lastX = parseFloat(d.split('L').pop().replace('M', '').split(',')[0]); return [parseFloat(abort.getAttribute('x1')), parseFloat(win.getAttribute('x')) + parseFloat(win.getAttribute('width')), lastX];")
+        .await?;
+    let g: Vec<f64> = serde_json::from_value(geometry)?;
+    assert!((g[0] - g[1]).abs() < 0.5, "the window ends at the abort: {g:?}");
+    assert!(g[2] < g[0] && g[0] - g[2] < 20.0, "the canary's line stops at the abort: {g:?}");
     b.fill("#live-threshold", "1.05").await?;
     b.wait_js("parseInt(document.querySelector('.threshold-results .big').textContent) > 0").await?;
     b.fill("#live-threshold", "2").await?;

@@ -24,6 +24,26 @@ async fn a_draft_survives_a_reload_and_downloads_as_markdown() -> R {
 }
 
 #[tokio::test]
+async fn leaving_an_exercise_while_typing_keeps_the_draft_and_never_panics() -> R {
+    // The focused textarea is removed after the page is disposed, and its
+    // blur arrives late: that must neither panic nor lose the last words.
+    let b = Browser::new().await?;
+    b.open("/learn/exercise-2").await?;
+    b.wait_for_text("main h1", "Exercise 2").await?;
+    b.click("#draft-text").await?;
+    b.keys("Expand first, then dual write.").await?;
+    // A link followed while the textarea keeps the focus (as a script, a
+    // keyboard shortcut or an assistive tool does).
+    b.js("document.querySelector(\"#sidebar a[href='/glossary']\").click();").await?;
+    b.wait_for_text("main h1", "Glossary").await?;
+    b.assert_no_errors("leaving while typing").await?;
+    b.open("/learn/exercise-2").await?;
+    b.wait_js("document.getElementById('draft-text').value === 'Expand first, then dual write.'").await?;
+    b.assert_no_errors("back on the exercise").await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn marking_the_rubric_reveals_the_model_answer_beside_the_draft() -> R {
     let b = Browser::new().await?;
     b.open("/learn/exercise-1").await?;
@@ -59,9 +79,15 @@ async fn marking_the_rubric_reveals_the_model_answer_beside_the_draft() -> R {
 async fn a_runbook_is_built_from_exercise_1_validated_and_downloaded() -> R {
     let b = Browser::new().await?;
     b.open("/learn/exercise-1").await?;
-    b.click_text("button", "Open the runbook builder").await?;
+    b.click_text("button", "Open this change's runbook").await?;
     b.wait_for_css("#rb-name").await?;
     assert!(b.path().await? == "/runbooks");
+    let first = b.js("return location.search;").await?;
+    // The button reopens the same runbook, not a new copy each time.
+    b.open("/learn/exercise-1").await?;
+    b.click_text("button", "Open this change's runbook").await?;
+    b.wait_for_css("#rb-name").await?;
+    assert_eq!(b.js("return location.search;").await?, first);
     b.wait_js("document.getElementById('rb-name').value.includes('customerType')").await?;
     b.fill("#rb-owner", "Ana (orders)").await?;
     // A stage that does not increase is flagged beside its field.
@@ -184,6 +210,9 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     learner.click("#rubric-0-yes").await?;
     learner.client.goto(&link).await?;
     learner.wait_for_text(".item-list", "rubric 1 of").await?;
+    // No name, no file: the field says why.
+    learner.click_text("button", "Prepare submission").await?;
+    learner.wait_for_text("main", "Write your name first").await?;
     learner.fill("#as-learner", "Sam Doe").await?;
     learner.click_text("button", "Prepare submission").await?;
     let (name, json) = learner.last_download().await?;

@@ -148,6 +148,10 @@ async fn answers_survive_a_reload_mid_test_and_the_keyboard_works() -> R {
     b.js("document.querySelector('.question input').focus();").await?;
     b.keys(" ").await?;
     b.wait_js("document.activeElement.checked === true").await?;
+    // "Next" puts the focus on the new question's heading, right above its
+    // options (not on the page title, ten question buttons away).
+    quiz.next().await?;
+    b.wait_js("document.activeElement && document.activeElement.id === 'question-heading'").await?;
     Ok(())
 }
 
@@ -278,7 +282,10 @@ async fn export_import_and_reset_on_the_progress_page() -> R {
 
     // Reset, with confirmation.
     b.click_text("main button", "Reset progress").await?;
+    // The confirmation takes the focus (on its safe choice), and gives it back.
+    b.wait_js("document.activeElement && document.activeElement.id === 'reset-cancel'").await?;
     b.click_text(".confirm button", "Yes, reset everything").await?;
+    b.wait_js("document.activeElement && document.activeElement.id === 'reset-open'").await?;
     b.wait_for_text("main", "Pages done: 0 of").await?;
 
     // A valid file asks before replacing.

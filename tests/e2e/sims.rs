@@ -13,6 +13,8 @@ async fn worked_example_3_runs_from_its_page_and_the_gate_rolls_it_back() -> R {
     b.wait_for_text(".summary-card .outcome", "Not started").await?;
     b.click_text("button", "Run to the end").await?;
     b.wait_for_text(".summary-card .outcome", "Rolled back").await?;
+    // The button disabled itself; the focus went to the outcome, not <body>.
+    b.wait_js("document.activeElement && document.activeElement.id === 'summary-title'").await?;
     b.wait_for_text(".event-log", "gate \"p99 > 1.4× baseline for 10 min\"").await?;
     // The gate that acted still says so after the canary's traffic is gone.
     b.wait_for_css(".gate-row[data-status=fired]").await?;
@@ -97,7 +99,7 @@ async fn a_runbook_plan_opens_in_the_canary_simulator() -> R {
     b.wait_for_css("#rb-name").await?;
     b.click_text("button", "Try this plan in the canary simulator").await?;
     b.wait_for_text("main h1", "Canary simulator").await?;
-    b.wait_for_text(".gate-list", "error_rate").await?;
+    b.wait_for_text(".gate-list", "5xx rate").await?;
     b.click_text("button", "Run to the end").await?;
     b.wait_for_text(".summary-card .outcome", "Promoted").await?;
     Ok(())

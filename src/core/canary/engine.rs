@@ -1513,6 +1513,9 @@ impl Sim {
                         "{} raised the alarm but nothing stopped the rollout: the regression reached 100 % of traffic and about {users} users — an alert without an action is not a gate.",
                         capitalise(&d.by)
                     ),
+                    None if watched => format!(
+                        "The regression stayed under every gate's threshold, so nothing stopped it: it reached 100 % of traffic and about {users} users — a gate only catches what crosses its line, so put thresholds below the regressions you must catch."
+                    ),
                     None => format!(
                         "No gate stopped it: the regression reached 100 % of traffic and about {users} users — a canary without gates is just a slow full deploy."
                     ),

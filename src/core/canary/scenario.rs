@@ -238,6 +238,17 @@ impl Metric {
         }
     }
 
+    /// The metric's short name for people: `5xx rate`, `p99`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Metric::ErrorRate => "5xx rate",
+            Metric::LatencyP95 => "p95",
+            Metric::LatencyP99 => "p99",
+            Metric::Cpu => "CPU",
+            Metric::Kpi => "KPI",
+        }
+    }
+
     /// A value in the metric's units for people: `1 %`, `420 ms`.
     pub fn format(self, v: f64) -> String {
         match self {
@@ -322,7 +333,7 @@ fn default_min_requests() -> u64 {
 
 impl Gate {
     /// The gate's label: `name`, or one built from its keys, such as
-    /// `latency_p99 > 1.4× stable over 10 min`.
+    /// `p99 > 1.4× baseline for 10 min`, the style of the topic page.
     pub fn label(&self) -> String {
         if !self.name.trim().is_empty() {
             return self.name.clone();
@@ -333,11 +344,11 @@ impl Gate {
             (None, None) => ("?", f64::NAN),
         };
         let rhs = match self.compare {
-            Compare::Ratio => format!("{}× stable", trim_num(value)),
-            Compare::Difference => format!("stable + {}", self.metric.format(value)),
+            Compare::Ratio => format!("{}× baseline", trim_num(value)),
+            Compare::Difference => format!("baseline + {}", self.metric.format(value)),
             Compare::Absolute => self.metric.format(value),
         };
-        format!("{} {} {} over {} min", self.metric.as_str(), op, rhs, self.for_minutes)
+        format!("{} {} {} for {} min", self.metric.short_name(), op, rhs, self.for_minutes)
     }
 }
 

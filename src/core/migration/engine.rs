@@ -2454,12 +2454,12 @@ impl Sim {
         let copied = if self.schema.new_col && self.schema.old_col { self.t.count(OSTALE) } else { 0 };
         let explanation = if self.v.kind == Kind::RequiredField {
             format!(
-                "Before contract the old path is intact: turn the flags off and the API stops writing {}. The column stays (nullable). 0 rows lost.",
+                "Before contract, the old path is intact: turn the flags off and the API stops writing {}. The column stays (nullable). 0 rows lost.",
                 self.v.new
             )
         } else if copied > 0 {
             format!(
-                "Before contract both columns exist: turn the flags off and reads and writes go back to {}. {} rows were written only to {} by a buggy build: copy them back first, then drop {}. 0 rows lost.",
+                "Before contract, both columns exist: turn the flags off and reads and writes go back to {}. {} rows were written only to {} by a buggy build: copy them back first, then drop {}. 0 rows lost.",
                 self.v.old,
                 fmt_n(copied),
                 self.v.new,
@@ -2467,7 +2467,7 @@ impl Sim {
             )
         } else {
             format!(
-                "Before contract {} is complete and still written: turn the flags off and reads and writes go back to it, then drop {}. 0 rows lost.",
+                "Before contract, {} is complete and still written: turn the flags off and reads and writes go back to it, then drop {}. 0 rows lost.",
                 self.v.old, self.v.new
             )
         };

@@ -299,7 +299,18 @@ fn LearnerView(link: String) -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
+    let name_error = RwSignal::new(None::<String>);
     let prepare = move |_| {
+        if learner.with_untracked(|l| l.trim().is_empty()) {
+            name_error.set(Some("Write your name first: your instructor needs to know whose file it is.".into()));
+            if let Some(el) = document().get_element_by_id("as-learner") {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+            return;
+        }
         let a = a_s.get_value();
         let infos_owned = exercise_infos();
         let infos: Vec<ExerciseInfo<'_>> =
@@ -340,7 +351,12 @@ fn LearnerView(link: String) -> impl IntoView {
             <h2>"Hand in"</h2>
             <p>"When you are ready, prepare one file with your drafts, rubric marks and quiz attempts, and send it to your instructor."</p>
             <Field label="Your name (shown to your instructor)" id="as-learner"
-                value=Signal::derive(move || learner.get()) on_set=Callback::new(move |v: String| learner.set(v)) />
+                value=Signal::derive(move || learner.get())
+                on_set=Callback::new(move |v: String| {
+                    learner.set(v);
+                    name_error.set(None);
+                })
+                error=Signal::derive(move || name_error.get()) />
             <p><button type="button" class="button primary" on:click=prepare>"Prepare submission"</button></p>
         </article>
     }

@@ -199,6 +199,8 @@ pub fn CanaryPage() -> impl IntoView {
     let to_end = move |_| {
         stop();
         sim.update(Sim::run_to_end);
+        // The button disables itself: take the focus to the outcome.
+        util::focus_after_render("#summary-title");
     };
     let restart = move |_| {
         stop();

@@ -68,20 +68,24 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
         if let Some(h) = pending.try_update_value(|h| h.take()).flatten() {
             h.clear();
         }
-        let value = text.get_untracked();
+        // Also called from DOM events that can arrive after the page is
+        // gone (a focused textarea removed from the DOM fires blur): every
+        // read is a try_, so a disposed signal means "nothing to do", never
+        // a panic.
+        let (Some(value), Some(slug)) = (text.try_get_untracked(), slug_s.try_with_value(|s| s.clone())) else {
+            return;
+        };
         let now = util::now_ms();
-        slug_s.with_value(|slug| {
-            state.update(|p| {
-                let d = p.drafts.entry(slug.clone()).or_default();
-                if d.text != value {
-                    d.text = value;
-                    d.at = now;
-                }
-            })
+        state.update(|p| {
+            let d = p.drafts.entry(slug).or_default();
+            if d.text != value {
+                d.text = value;
+                d.at = now;
+            }
         });
-        let failed = matches!(state.problem.get_untracked(), Some(Problem::SaveFailed { .. }))
-            || !state.writable.get_untracked();
-        save_state.set(if failed { SaveState::Failed } else { SaveState::Saved });
+        let failed = matches!(state.problem.try_get_untracked().flatten(), Some(Problem::SaveFailed { .. }))
+            || state.writable.try_get_untracked() == Some(false);
+        save_state.try_set(if failed { SaveState::Failed } else { SaveState::Saved });
     };
     let on_input = move |ev: leptos::ev::Event| {
         text.set(event_target_value(&ev));
@@ -94,12 +98,12 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
     };
     // Closing or hiding the tab saves at once.
     let flush = window_event_listener(leptos::ev::pagehide, move |_| {
-        if save_state.get_untracked() == SaveState::Pending {
+        if save_state.try_get_untracked() == Some(SaveState::Pending) {
             save_now();
         }
     });
     let flush2 = window_event_listener(leptos::ev::visibilitychange, move |_| {
-        if save_state.get_untracked() == SaveState::Pending {
+        if save_state.try_get_untracked() == Some(SaveState::Pending) {
             save_now();
         }
     });
@@ -218,18 +222,31 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
     let navigate = use_navigate();
     let runbook_button = (slug == "exercise-1").then(|| {
         let open_runbook = move |_| {
-            let now = util::now_ms();
-            let id = format!("rb-{}", now as u64);
-            let rb = Runbook::exercise_1(&id, now);
-            state.update(|p| {
-                p.runbooks.insert(id.clone(), rb);
+            // Reopen the runbook this button made before (same change name),
+            // rather than a new copy on every click.
+            let template_name = Runbook::exercise_1("", 0.0).name;
+            let existing = state.progress.with_untracked(|p| {
+                p.runbooks
+                    .values()
+                    .filter(|r| r.deleted_at.is_none() && r.name == template_name)
+                    .max_by(|a, b| a.updated_at.total_cmp(&b.updated_at))
+                    .map(|r| r.id.clone())
+            });
+            let id = existing.unwrap_or_else(|| {
+                let now = util::now_ms();
+                let id = format!("rb-{}", now as u64);
+                let rb = Runbook::exercise_1(&id, now);
+                state.update(|p| {
+                    p.runbooks.insert(id.clone(), rb);
+                });
+                id
             });
             navigate(&format!("/runbooks?id={id}"), Default::default());
         };
         view! {
             <p class="exercise-tools">
                 <button type="button" class="button" on:click=open_runbook>
-                    "Open the runbook builder pre-filled with this change"
+                    "Open this change's runbook (pre-filled)"
                 </button>
             </p>
         }
@@ -275,7 +292,7 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
                         aria-describedby="draft-help draft-status"
                         prop:value=move || text.get()
                         on:input=on_input
-                        on:blur=move |_| if save_state.get_untracked() == SaveState::Pending { save_now() }
+                        on:blur=move |_| if save_state.try_get_untracked() == Some(SaveState::Pending) { save_now() }
                     ></textarea>
                     <p class="draft-status" id="draft-status" aria-live="polite">
                         <span class="save-state" data-state=move || match save_state.get() {

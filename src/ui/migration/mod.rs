@@ -461,7 +461,7 @@ fn ConfirmAction(
                     {preview.map(|p| view! {
                         <p class=lost_class(p.rows_lost) data-rows-lost=p.rows_lost.to_string()>
                             {if p.rows_lost > 0 {
-                                format!("This rollback loses {} rows: the rows written since the backup.", count(p.rows_lost))
+                                format!("This rollback loses {} rows: every row inserted or changed since the backup.", count(p.rows_lost))
                             } else {
                                 "This rollback loses no rows.".to_string()
                             }}

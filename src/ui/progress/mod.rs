@@ -16,13 +16,7 @@ const MAX_IMPORT_BYTES: f64 = 5_000_000.0;
 
 /// Pages done and attempts, for the confirmations.
 fn describe(p: &Progress) -> String {
-    let done = p.lessons.values().filter(|l| l.is_done()).count();
-    let attempts = p.quiz_attempts.len();
-    format!(
-        "{done} {} done, {attempts} quiz {}",
-        if done == 1 { "page" } else { "pages" },
-        if attempts == 1 { "attempt" } else { "attempts" }
-    )
+    p.describe()
 }
 
 #[component]
@@ -89,6 +83,7 @@ pub fn ProgressPage() -> impl IntoView {
             p.theme = theme;
         });
         confirm_reset.set(false);
+        util::focus_after_render("#reset-open");
         util::announce("Your progress was reset.");
     };
 
@@ -191,14 +186,20 @@ pub fn ProgressPage() -> impl IntoView {
                 <Show
                     when=move || confirm_reset.get()
                     fallback=move || view! {
-                        <button type="button" class="button danger" on:click=move |_| confirm_reset.set(true)>"Reset progress…"</button>
+                        <button type="button" class="button danger" id="reset-open" on:click=move |_| {
+                            confirm_reset.set(true);
+                            util::focus_after_render("#reset-cancel");
+                        }>"Reset progress…"</button>
                     }
                 >
                     <div class="confirm" role="alertdialog" aria-labelledby="reset-confirm-title">
                         <h3 id="reset-confirm-title">"Reset all progress in this browser?"</h3>
                         <div class="confirm-actions">
                             <button type="button" class="button danger" on:click=reset>"Yes, reset everything"</button>
-                            <button type="button" class="button secondary" on:click=move |_| confirm_reset.set(false)>"Cancel"</button>
+                            <button type="button" class="button secondary" id="reset-cancel" on:click=move |_| {
+                                confirm_reset.set(false);
+                                util::focus_after_render("#reset-open");
+                            }>"Cancel"</button>
                         </div>
                     </div>
                 </Show>

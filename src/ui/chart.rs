@@ -82,7 +82,7 @@ pub struct ChartData {
 
 const W: f64 = 600.0;
 const H: f64 = 200.0;
-const LEFT: f64 = 70.0;
+const LEFT: f64 = 80.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 26.0;

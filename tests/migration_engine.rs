@@ -996,3 +996,22 @@ fn a_second_attempt_after_rollback_backfills_from_the_start() {
     assert_eq!(st.mismatches, 0);
     check(&sim);
 }
+
+#[test]
+fn a_finished_backfill_reports_its_average_rate_which_time_does_not_change() {
+    let mut sim = Sim::new(scenario(2_000_000)).unwrap();
+    to_backfilled(&mut sim);
+    let b = sim.state().backfill.expect("a backfill ran");
+    assert_eq!(b.status, JobStatus::Done);
+    assert!(b.rows_per_second > 0.0);
+    sim.advance(600.0);
+    let later = sim.state().backfill.unwrap();
+    assert_eq!(later.rows_per_second, b.rows_per_second, "idle time after the end does not dilute the rate");
+    // Average over the job: rows changed / the job's duration.
+    let start = sim.events().iter().find(|e| e.message.starts_with("Backfill started")).map(|e| e.second);
+    let end = sim.events().iter().find(|e| e.message.starts_with("Backfill finished")).map(|e| e.second);
+    let (s, e) = (start.expect("a start event"), end.expect("an end event"));
+    assert!(e > s);
+    let expected = later.rows_backfilled as f64 / (e - s);
+    assert!((later.rows_per_second / expected - 1.0).abs() < 0.25, "{} vs {expected}", later.rows_per_second);
+}

@@ -197,6 +197,12 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     let link = b.wait_js("document.getElementById('as-link') && document.getElementById('as-link').value").await?;
     let link = link.as_str().unwrap().to_string();
     assert!(link.contains("/assignments?a="));
+    // The instructor finds it again after a reload, with its link.
+    b.client.refresh().await?;
+    b.wait_for_text("#opened-title + p + .item-list", "Week 2: safe changes").await?;
+    b.click_text(".item-list button", "Copy link").await?;
+    let copied = b.wait_js("window.__lastCopy").await?;
+    assert_eq!(copied.as_str(), Some(link.as_str()));
     // The learner opens it (another browser), writes a draft, takes no test.
     let learner = Browser::new().await?;
     learner.client.goto(&link).await?;

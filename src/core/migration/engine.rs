@@ -132,6 +132,10 @@ pub(super) struct Job {
     pub waiting_reported: bool,
     /// (time, rows changed, ids scanned) at recent slice ends.
     pub ring: VecDeque<(u64, u64, u64)>,
+    /// When the job started and, once done, when it finished (µs): a
+    /// finished job reports its average rate, not the last window's.
+    pub started_us: u64,
+    pub ended_us: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1388,6 +1392,8 @@ impl Sim {
             stop_reason: None,
             waiting_reported: false,
             ring: VecDeque::new(),
+            started_us: self.now,
+            ended_us: None,
         };
         let bs = self.sc.batch_size as u64;
         let sql = match kind {
@@ -1589,6 +1595,7 @@ impl Sim {
         if j.cursor > j.bound {
             j.status = JobStatus::Done;
             let end = t + dur;
+            j.ended_us = Some(end);
             let kind = j.kind;
             let msg = format!(
                 "{} finished: {} batches, {} rows changed, {} throttled.",
@@ -2609,6 +2616,10 @@ impl Sim {
     fn backfill_state(&self) -> Option<BackfillState> {
         let j = self.job.as_ref()?;
         let (rate, ids_rate) = match (j.ring.front(), j.ring.back()) {
+            _ if j.status == JobStatus::Done && j.ended_us.is_some_and(|e| e > j.started_us) => {
+                let dt = secs(j.ended_us.unwrap_or(j.started_us) - j.started_us);
+                (j.rows_changed as f64 / dt, j.ids_scanned as f64 / dt)
+            }
             (Some(a), Some(b)) if b.0 > a.0 => {
                 let dt = secs(b.0 - a.0);
                 ((b.1 - a.1) as f64 / dt, (b.2 - a.2) as f64 / dt)

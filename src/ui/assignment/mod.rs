@@ -97,6 +97,11 @@ fn Builder() -> impl IntoView {
                 let loc = window().location();
                 let link =
                     format!("{}{}?a={}", loc.origin().unwrap_or_default(), util::app_href("/assignments"), packed);
+                // Keep it in this browser's list, so the link is not lost on reload.
+                let saved = SavedAssignment { assignment: a.clone(), link: packed.clone(), opened_at: util::now_ms() };
+                state.update(|p| {
+                    p.assignments.insert(packed.clone(), saved);
+                });
                 made.set(Some(link.clone()));
                 util::copy_to_clipboard(&link, |ok| {
                     util::announce(if ok {
@@ -146,13 +151,29 @@ fn Builder() -> impl IntoView {
             </p>
             <Show when=move || !opened().is_empty()>
                 <section aria-labelledby="opened-title">
-                    <h2 id="opened-title">"Assignments you opened"</h2>
+                    <h2 id="opened-title">"Assignments in this browser"</h2>
+                    <p class="muted">"The ones you made here and the ones you opened from a link."</p>
                     <ul class="item-list">
                         <For each=opened key=|a| a.link.clone() let:a>
-                            <li class="item-row">
-                                <a href=util::app_href(&format!("/assignments?a={}", a.link))>{a.assignment.title.clone()}</a>
-                                {a.assignment.due.clone().map(|d| view! { <span class="muted">{format!("due {d}")}</span> })}
-                            </li>
+                            {
+                                let full = format!(
+                                    "{}{}?a={}",
+                                    window().location().origin().unwrap_or_default(),
+                                    util::app_href("/assignments"),
+                                    a.link
+                                );
+                                let title = a.assignment.title.clone();
+                                view! {
+                                    <li class="item-row">
+                                        <a href=util::app_href(&format!("/assignments?a={}", a.link))>{a.assignment.title.clone()}</a>
+                                        {a.assignment.due.clone().map(|d| view! { <span class="muted">{format!("due {d}")}</span> })}
+                                        <button type="button" class="button" aria-label=format!("Copy the link to {title}")
+                                            on:click=move |_| util::copy_to_clipboard(&full, |ok| util::announce(if ok { "Assignment link copied." } else { "Could not copy the link." }))>
+                                            "Copy link"
+                                        </button>
+                                    </li>
+                                }
+                            }
                         </For>
                     </ul>
                 </section>

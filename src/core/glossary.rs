@@ -76,8 +76,8 @@ impl Glossary {
         p
     }
 
-    /// Link the first use of each term in `blocks` (outside headings, code,
-    /// links and raw HTML) to its glossary entry. Terms listed in `skip`
+    /// Link the first use of each term in `blocks` (outside headings, tables,
+    /// code, links and raw HTML) to its glossary entry. Terms listed in `skip`
     /// (e.g. on the glossary page itself) are not linked.
     pub fn link_first_uses(&self, blocks: &mut [Block], skip: &[&str]) {
         let patterns = self.patterns();
@@ -103,12 +103,14 @@ fn link_block(b: &mut Block, patterns: &[(String, String)], done: &mut Vec<Strin
                 }
             }
         }
-        Block::Table { rows, .. } => {
-            for cell in rows.iter_mut().flatten() {
-                link_inlines(cell, patterns, done);
-            }
-        }
-        Block::Heading { .. } | Block::Code { .. } | Block::Rule | Block::Html(_) | Block::Directive { .. } => {}
+        // Not in tables: a table scrolls inside its own box, which would clip
+        // the tooltip; the first use in running text gets the link instead.
+        Block::Table { .. }
+        | Block::Heading { .. }
+        | Block::Code { .. }
+        | Block::Rule
+        | Block::Html(_)
+        | Block::Directive { .. } => {}
     }
 }
 

@@ -330,12 +330,14 @@ pub fn ThresholdExplorer() -> impl IntoView {
                         }
                     } />
                 <output for="live-threshold">{move || format!("{:.2}×", threshold.get())}</output>
-                <label for="live-window">"Window"</label>
-                <select id="live-window" on:change=move |ev| window.set(event_target_value(&ev).parse().unwrap_or(5))>
-                    <option value="1">"1 minute"</option>
-                    <option value="5" selected=true>"5 minutes"</option>
-                    <option value="10">"10 minutes"</option>
-                </select>
+                <span class="control-pair">
+                    <label for="live-window">"Window"</label>
+                    <select id="live-window" on:change=move |ev| window.set(event_target_value(&ev).parse().unwrap_or(5))>
+                        <option value="1">"1 minute"</option>
+                        <option value="5" selected=true>"5 minutes"</option>
+                        <option value="10">"10 minutes"</option>
+                    </select>
+                </span>
             </div>
             <div class="threshold-results" role="status">
                 <p><span class="big">{move || result.get().0.to_string()}</span>" of 20 healthy releases rolled back (false alarms)"</p>

@@ -80,6 +80,12 @@ async fn the_canary_lesson_runs_its_embedded_canary_and_the_gate_fires() -> R {
     let term = b.js("const a = document.querySelector('a.term'); return [a.getAttribute('href'), document.getElementById(a.getAttribute('aria-describedby')).textContent];").await?;
     assert!(term[0].as_str().unwrap().starts_with("/glossary#"));
     assert!(term[1].as_str().unwrap().len() > 20);
+    // Every tooltip opened by keyboard stays inside the window (those near
+    // the right edge open to the left), and none sits in a table.
+    let overflow = b
+        .js("const w = innerWidth; const bad = []; for (const a of document.querySelectorAll('main a.term')) { a.focus(); const t = document.getElementById(a.getAttribute('aria-describedby')); const r = t.getBoundingClientRect(); if (r.width > 0 && (r.right > w || r.left < 0)) bad.push(a.textContent + ' ' + Math.round(r.left) + '-' + Math.round(r.right)); if (a.closest('table')) bad.push(a.textContent + ' in a table'); } document.activeElement.blur(); return bad;")
+        .await?;
+    assert_eq!(overflow, serde_json::json!([]), "tooltips outside the window: {overflow}");
     // The check question gives feedback.
     b.click(".live.check input").await?;
     b.click_text(".live.check button", "Check my answer").await?;

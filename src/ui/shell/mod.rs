@@ -65,12 +65,34 @@ fn Shell() -> impl IntoView {
             let _ = b.class_list().remove_1("no-tooltips");
         }
     }
+    // A tooltip that would run past the right edge of the window opens to
+    // the left instead (a class: the CSP allows no inline styles).
+    fn place_tooltip(target: Option<web_sys::EventTarget>) {
+        use wasm_bindgen::JsCast;
+        let Some(wrap) = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest(".term-wrap").ok().flatten())
+        else {
+            return;
+        };
+        let Some(tip) = wrap.query_selector(".tooltip").ok().flatten() else { return };
+        let _ = tip.class_list().remove_1("flip");
+        let width = window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(0.0);
+        if width > 0.0 && tip.get_bounding_client_rect().right() > width - 8.0 {
+            let _ = tip.class_list().add_1("flip");
+        }
+    }
     let mv = window_event_listener(leptos::ev::mousemove, |_| show_again());
-    let fi = window_event_listener(leptos::ev::focusin, |_| show_again());
+    let fi = window_event_listener(leptos::ev::focusin, |ev| {
+        show_again();
+        place_tooltip(ev.target());
+    });
+    let mo = window_event_listener(leptos::ev::mouseover, |ev| place_tooltip(ev.target()));
     on_cleanup(move || {
         esc.remove();
         mv.remove();
         fi.remove();
+        mo.remove();
     });
 
     // Close the mobile menu whenever the route changes.

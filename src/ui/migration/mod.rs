@@ -726,7 +726,7 @@ fn Validation(sim: RwSignal<Sim>) -> impl IntoView {
                         let body = rows.iter().map(|row| row.join(" | ")).collect::<Vec<_>>().join("; ");
                         format!("{head}: {body}")
                     }
-                    QueryResult::Error { message } => format!("ERROR: {message}"),
+                    QueryResult::Error { message } => message.clone(),
                     QueryResult::NotApplicable { reason } => format!("n/a: {reason}"),
                 };
                 view! {

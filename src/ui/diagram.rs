@@ -102,7 +102,7 @@ fn canary_split(stages: Vec<f64>) -> impl IntoView {
 
 fn flag_flow(flag: String, default: String) -> impl IntoView {
     let desc = format!(
-        "Each request asks the flag {flag}. On: the new code path runs. Off, or when the flag service cannot answer: the default ({default}) and the old path. Turning the flag off is the kill switch: no deploy."
+        "Each request asks the flag {flag}. On: the new code path runs. Off, or unknown because this pod has never reached the flag service: the default ({default}) and the old path. Turning the flag off is the kill switch: it sends every request down the old path, with no deploy."
     );
     view! {
         <Figure id="diagram-flag-flow" title="A flag evaluated on every request, with the kill switch" desc=desc view_box="0 0 680 230">
@@ -117,11 +117,13 @@ fn flag_flow(flag: String, default: String) -> impl IntoView {
             <rect x="440" y="25" width="220" height="50" rx="8" class="d-canary-box" />
             <text x="550" y="55" text-anchor="middle" class="d-label">"new code path"</text>
             <line x1="360" y1="110" x2="440" y2="170" class="d-arrow" marker-end="url(#d-head)" />
-            <text x="404" y="162" text-anchor="end" class="d-small">{format!("off / unknown → {default}")}</text>
+            <text x="404" y="176" text-anchor="end" class="d-small">{format!("off / unknown → {default}")}</text>
             <rect x="440" y="145" width="220" height="50" rx="8" class="d-stable-box" />
             <text x="550" y="175" text-anchor="middle" class="d-label">"old code path (safe)"</text>
             <rect x="200" y="190" width="180" height="32" rx="6" class="d-kill" />
             <text x="290" y="211" text-anchor="middle" class="d-label">"kill switch: flag off"</text>
+            // The kill switch sets the flag the diamond reads.
+            <line x1="260" y1="190" x2="272" y2="158" class="d-arrow" marker-end="url(#d-head)" />
             <defs>
                 <marker id="d-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="d-head" />
@@ -268,7 +270,8 @@ fn playbook(title: String, steps: Vec<String>) -> impl IntoView {
             view! {
                 <g>
                     <rect x=x y=y width="180" height="50" rx="8" class="d-box" />
-                    <text x=x + 90.0 y=y + 30.0 text-anchor="middle" class="d-label">{format!("{}. {s}", i + 1)}</text>
+                    // Long step names get the smaller type, so they keep a margin in the box.
+                    <text x=x + 90.0 y=y + 30.0 text-anchor="middle" class={if s.chars().count() > 18 { "d-small d-strong" } else { "d-label" }}>{format!("{}. {s}", i + 1)}</text>
                     {arrow}
                     {down}
                 </g>

@@ -317,3 +317,37 @@ async fn the_ordering_question_can_keep_its_shown_order_as_the_answer() -> R {
     b.assert_no_errors("keep order").await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_assignment_with_its_own_pass_mark_is_named_on_the_result() -> R {
+    use rollback_lab::core::assignment::{Assignment, AssignmentItem, SHARE_KIND, SHARE_VERSION};
+    use rollback_lab::core::share::pack;
+    let b = Browser::new().await?;
+    // The learner opened an assignment that asks for 80 % in the test.
+    let a = Assignment {
+        title: "Week 3: gates".into(),
+        instructions: String::new(),
+        items: vec![AssignmentItem::Quiz { pass_percent: 80 }],
+        due: None,
+    };
+    b.open(&format!("/assignments?a={}", pack(SHARE_KIND, SHARE_VERSION, &a))).await?;
+    b.wait_for_text("main h1", "Week 3: gates").await?;
+    let quiz = QuizPage(&b);
+    quiz.open().await?;
+    // 7 of 10: passes the course's 70 %, not the assignment's 80 %.
+    let questions = course().quiz()?.questions;
+    let right_ids: Vec<String> =
+        questions.iter().filter(|q| q.kind != Kind::Ordering).take(7).map(|q| q.id.clone()).collect();
+    take(&quiz, |_, q| match q.kind {
+        Kind::Ordering => Plan::Wrong,
+        _ if right_ids.contains(&q.id) => Plan::Right,
+        _ => Plan::Wrong,
+    })
+    .await?;
+    let (_, percent, badge) = quiz.result().await?;
+    assert_eq!(percent, "70 %");
+    assert!(badge.contains("Passed"), "{badge}");
+    b.wait_for_text(".assignment-mark", "“Week 3: gates” asks for 80 %: this attempt does not meet it yet.").await?;
+    b.assert_no_errors("assignment mark").await?;
+    Ok(())
+}

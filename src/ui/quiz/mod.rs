@@ -372,6 +372,31 @@ fn ResultView(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>, attempt_id: Str
     let items = quiz.with_value(|q| {
         q.questions.iter().enumerate().map(|(i, question)| review_item(i, question, &attempt)).collect::<Vec<_>>()
     });
+    // Assignments in this browser that set their own pass mark for the test.
+    let assignment_marks = state.progress.with_untracked(|p| {
+        let mut marks: Vec<(String, u32)> = p
+            .assignments
+            .values()
+            .filter_map(|a| a.assignment.quiz_pass_percent().map(|m| (a.assignment.title.clone(), m)))
+            .filter(|(_, m)| *m != PASS_PERCENT)
+            .collect();
+        marks.sort();
+        marks.dedup();
+        marks
+            .into_iter()
+            .map(|(title, mark)| {
+                let met = s.percent >= mark;
+                view! {
+                    <p class="assignment-mark">
+                        {format!(
+                            "Your assignment “{title}” asks for {mark} %: this attempt {}.",
+                            if met { "meets it" } else { "does not meet it yet" }
+                        )}
+                    </p>
+                }
+            })
+            .collect::<Vec<_>>()
+    });
     // One chip per question: right or wrong at a glance, each a link to its review.
     let chips = quiz.with_value(|q| {
         q.questions
@@ -414,6 +439,7 @@ fn ResultView(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>, attempt_id: Str
             <p class="muted">
                 {format!("Pass mark: {PASS_PERCENT} %. Finished {}.", util::format_time(attempt.finished_at))}
             </p>
+            {assignment_marks}
             <ol class="result-chips" aria-label="Questions at a glance">{chips}</ol>
             <p class="result-actions">
                 <button type="button" class="button primary" on:click=retake>"Retake the test"</button>

@@ -195,7 +195,7 @@ pub fn InlineMigration(slug: String) -> impl IntoView {
             sim.with_untracked(|s| s.as_ref().map(|s| s.state().phase)),
             Some(Phase::Contract | Phase::RolledBack)
         ) {
-            util::focus_after_render("#live-rollback-cost");
+            util::focus_after_render(&["#live-rollback-cost"]);
         }
     };
     let try_rollback = move |_| preview.set(sim.with_untracked(|s| s.as_ref().map(|s| s.rollback_preview())));

@@ -204,18 +204,23 @@ pub fn CopyLinkButton(#[prop(into)] anchor: String, #[prop(into)] label: String)
 }
 
 /// After the next paint, move the keyboard focus to the first element that
-/// matches `selector` (made focusable if it is not). For controls that hide
-/// or disable the button the focus was on, so it never falls to `<body>`.
-pub fn focus_after_render(selector: &'static str) {
+/// matches one of `selectors`, tried in order (made focusable if it is
+/// not). For controls that hide or disable the button the focus was on, and
+/// for screens that replace the content, so the focus never falls to `<body>`.
+pub fn focus_after_render(selectors: &'static [&'static str]) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
-        if let Some(el) =
-            document().query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            if el.tab_index() < 0 && !el.has_attribute("tabindex") {
-                let _ = el.set_attribute("tabindex", "-1");
-            }
-            let _ = el.focus();
+        let doc = document();
+        let Some(el) = selectors
+            .iter()
+            .find_map(|s| doc.query_selector(s).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        if !el.has_attribute("tabindex") && el.tab_index() < 0 {
+            let _ = el.set_attribute("tabindex", "-1");
         }
+        let _ = el.focus();
     });
 }

@@ -6,6 +6,7 @@ use crate::harness::{course, Browser, R};
 use crate::pages::QuizPage;
 
 /// How to answer a question.
+#[derive(Clone, Copy)]
 enum Plan {
     Right,
     Wrong,
@@ -44,6 +45,18 @@ async fn take(quiz: &QuizPage<'_>, plan: impl Fn(usize, &Question) -> Plan) -> R
     quiz.submit().await
 }
 
+/// A plan with exactly 7 of 10 right: the first seven questions that are not
+/// the ordering one; the ordering question gets `ordering`, the rest wrong.
+fn seven_right(questions: &[Question], ordering: Plan) -> impl Fn(usize, &Question) -> Plan {
+    let right_ids: Vec<String> =
+        questions.iter().filter(|q| q.kind != Kind::Ordering).take(7).map(|q| q.id.clone()).collect();
+    move |_, q| match q.kind {
+        Kind::Ordering => ordering,
+        _ if right_ids.contains(&q.id) => Plan::Right,
+        _ => Plan::Wrong,
+    }
+}
+
 #[tokio::test]
 async fn seven_right_passes_six_right_fails_and_both_attempts_survive_a_reload() -> R {
     let b = Browser::new().await?;
@@ -52,14 +65,7 @@ async fn seven_right_passes_six_right_fails_and_both_attempts_survive_a_reload()
 
     // 7 right, 2 wrong, the ordering question left unanswered (warned).
     let questions = course().quiz()?.questions;
-    let right_ids: Vec<String> =
-        questions.iter().filter(|q| q.kind != Kind::Ordering).take(7).map(|q| q.id.clone()).collect();
-    take(&quiz, |_, q| match q.kind {
-        Kind::Ordering => Plan::Skip,
-        _ if right_ids.contains(&q.id) => Plan::Right,
-        _ => Plan::Wrong,
-    })
-    .await?;
+    take(&quiz, seven_right(&questions, Plan::Skip)).await?;
     let (score, percent, badge) = quiz.result().await?;
     assert_eq!((score.as_str(), percent.as_str()), ("7 / 10", "70 %"));
     assert!(badge.contains("Passed") && !badge.contains("Not"), "{badge}");
@@ -336,14 +342,7 @@ async fn an_assignment_with_its_own_pass_mark_is_named_on_the_result() -> R {
     quiz.open().await?;
     // 7 of 10: passes the course's 70 %, not the assignment's 80 %.
     let questions = course().quiz()?.questions;
-    let right_ids: Vec<String> =
-        questions.iter().filter(|q| q.kind != Kind::Ordering).take(7).map(|q| q.id.clone()).collect();
-    take(&quiz, |_, q| match q.kind {
-        Kind::Ordering => Plan::Wrong,
-        _ if right_ids.contains(&q.id) => Plan::Right,
-        _ => Plan::Wrong,
-    })
-    .await?;
+    take(&quiz, seven_right(&questions, Plan::Wrong)).await?;
     let (_, percent, badge) = quiz.result().await?;
     assert_eq!(percent, "70 %");
     assert!(badge.contains("Passed"), "{badge}");

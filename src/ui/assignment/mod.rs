@@ -324,12 +324,7 @@ fn LearnerView(link: String) -> impl IntoView {
     let prepare = move |_| {
         if learner.with_untracked(|l| l.trim().is_empty()) {
             name_error.set(Some("Write your name first: your instructor needs to know whose file it is.".into()));
-            if let Some(el) = document().get_element_by_id("as-learner") {
-                use wasm_bindgen::JsCast;
-                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
+            util::focus_after_render(&["#as-learner"]);
             return;
         }
         let a = a_s.get_value();

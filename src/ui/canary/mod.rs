@@ -200,7 +200,7 @@ pub fn CanaryPage() -> impl IntoView {
         stop();
         sim.update(Sim::run_to_end);
         // The button disables itself: take the focus to the outcome.
-        util::focus_after_render("#summary-title");
+        util::focus_after_render(&["#summary-title"]);
     };
     let restart = move |_| {
         stop();

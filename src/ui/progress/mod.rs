@@ -83,7 +83,7 @@ pub fn ProgressPage() -> impl IntoView {
             p.theme = theme;
         });
         confirm_reset.set(false);
-        util::focus_after_render("#reset-open");
+        util::focus_after_render(&["#reset-open"]);
         util::announce("Your progress was reset.");
     };
 
@@ -188,7 +188,7 @@ pub fn ProgressPage() -> impl IntoView {
                     fallback=move || view! {
                         <button type="button" class="button danger" id="reset-open" on:click=move |_| {
                             confirm_reset.set(true);
-                            util::focus_after_render("#reset-cancel");
+                            util::focus_after_render(&["#reset-cancel"]);
                         }>"Reset progress…"</button>
                     }
                 >
@@ -198,7 +198,7 @@ pub fn ProgressPage() -> impl IntoView {
                             <button type="button" class="button danger" on:click=reset>"Yes, reset everything"</button>
                             <button type="button" class="button secondary" id="reset-cancel" on:click=move |_| {
                                 confirm_reset.set(false);
-                                util::focus_after_render("#reset-open");
+                                util::focus_after_render(&["#reset-open"]);
                             }>"Cancel"</button>
                         </div>
                     </div>

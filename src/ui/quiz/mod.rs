@@ -142,20 +142,9 @@ pub fn PassBadge(passed: bool) -> impl IntoView {
 }
 
 fn focus_main_heading() {
-    request_animation_frame(|| {
-        // The screen's own heading (the question, the result) first; the
-        // page title only when there is none. One selector list would pick
-        // whichever comes first in the document: always the h1.
-        let doc = document();
-        let el = doc.query_selector("main h2").ok().flatten().or_else(|| doc.query_selector("main h1").ok().flatten());
-        if let Some(el) = el {
-            use wasm_bindgen::JsCast;
-            if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = h.set_attribute("tabindex", "-1");
-                let _ = h.focus();
-            }
-        }
-    });
+    // The screen's own heading (the question, the result) first; the page
+    // title only when there is none.
+    util::focus_after_render(&["main h2", "main h1"]);
 }
 
 #[component]

@@ -56,7 +56,10 @@ fn main() {
     collect(&content, &mut files);
     files.sort();
 
+    // Front matter and bodies in two parallel arrays, so a build that needs
+    // only the outline (the home build) links none of the bodies.
     let mut md = String::from("pub static MD_FILES: &[MdFile] = &[\n");
+    let mut bodies = String::from("pub static MD_BODIES: &[&str] = &[\n");
     // (order, slug, title, summary, body) of every page, for the search index.
     let mut pages: Vec<(i64, String, String, String, String)> = Vec::new();
     let mut data = String::from("pub static DATA_FILES: &[DataFile] = &[\n");
@@ -73,14 +76,15 @@ fn main() {
                 let order = v.get("order").and_then(|x| x.as_i64()).unwrap_or(0);
                 pages.push((order, field("slug"), field("title"), field("summary"), body.clone()));
             }
-            writeln!(md, "    MdFile {{ path: {rel:?}, front: {json:?}, body: {body:?}, body_line: {body_line} }},")
-                .unwrap();
+            writeln!(md, "    MdFile {{ path: {rel:?}, front: {json:?}, body_line: {body_line} }},").unwrap();
+            writeln!(bodies, "    {body:?},").unwrap();
         } else {
             let json = toml_to_json(&rel, &text, 1);
             writeln!(data, "    DataFile {{ path: {rel:?}, json: {json:?} }},").unwrap();
         }
     }
     md.push_str("];\n");
+    bodies.push_str("];\n");
     data.push_str("];\n");
     // In reading order, as the app lists them.
     pages.sort_by_key(|p| p.0);
@@ -89,5 +93,5 @@ fn main() {
     let index = serde_json::to_string(&search::build_index(&texts)).expect("index serialises");
     writeln!(data, "pub static SEARCH_INDEX: &str = {index:?};").unwrap();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("content_gen.rs");
-    fs::write(out, md + &data).expect("write content_gen.rs");
+    fs::write(out, md + &bodies + &data).expect("write content_gen.rs");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Release build into dist/: the reader and the tools builds (Trunk, offline:
-# it uses the installed tools only), then scripts/postbuild.mjs makes one
-# deployable dist/ of them (route entries, CSP, service worker, .gz/.br).
+# Release build into dist/: the reader, tools and home builds (Trunk,
+# offline: it uses the installed tools only), then scripts/postbuild.mjs
+# makes one deployable dist/ of them (route entries, CSP, service worker,
+# .gz/.br).
 # Extra arguments go to both `trunk build`s, e.g. --public-url /course/.
 # DIST=other/dir puts the result elsewhere (the tests build a sub-path copy).
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$ROOT"
 mkdir -p target
 DIST="${DIST:-dist}"
 TOOLS_DIST="target/$(basename "$DIST")-tools"
+HOME_DIST="target/$(basename "$DIST")-home"
 check_log() {
   # Prove Trunk used the installed tools and downloaded nothing.
   if grep -qiE "download(ing)? (wasm|binaryen|the)" "$1"; then
@@ -20,13 +22,20 @@ check_log() {
 log "building the reader (course map, lessons, glossary, search) into $DIST/"
 trunk build index.html --release=true --offline=true --dist "$DIST" "$@" 2>&1 | tee target/trunk-build.log
 check_log target/trunk-build.log
-# The tools build's page is index.html with the other binary (generated, so
-# the two can never drift apart; Trunk resolves paths from the page's folder).
-sed 's/data-bin="rollback-lab"/data-bin="rollback-lab-tools"/' index.html > tools.html
-grep -q 'data-bin="rollback-lab-tools"' tools.html || { log "index.html has no data-bin=\"rollback-lab\""; exit 1; }
+# The tools and home builds' pages are index.html with another binary
+# (generated, so they can never drift apart; Trunk resolves paths from the
+# page's folder).
+for build in tools home; do
+  sed "s/data-bin=\"rollback-lab\"/data-bin=\"rollback-lab-$build\"/" index.html > $build.html
+  grep -q "data-bin=\"rollback-lab-$build\"" $build.html || { log "index.html has no data-bin=\"rollback-lab\""; exit 1; }
+done
 log "building the tools (quiz, simulators, practice) into $TOOLS_DIST/"
 trunk build tools.html --release=true --offline=true --dist "$TOOLS_DIST" "$@" 2>&1 | tee target/trunk-build-tools.log
 check_log target/trunk-build-tools.log
+log "building the home page (the course map alone) into $HOME_DIST/"
+trunk build home.html --release=true --offline=true --dist "$HOME_DIST" "$@" 2>&1 | tee target/trunk-build-home.log
+check_log target/trunk-build-home.log
 log "listing the routes"
 cargo run --quiet --bin export -- routes > target/routes.tsv
-node scripts/postbuild.mjs "$DIST" "$TOOLS_DIST" target/routes.tsv
+cargo run --quiet --bin export -- search-index > target/search-index.json
+node scripts/postbuild.mjs "$DIST" "$TOOLS_DIST" "$HOME_DIST" target/routes.tsv target/search-index.json

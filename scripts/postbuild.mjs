@@ -1,15 +1,18 @@
-// Turns Trunk's two builds into one deployable dist/ (run by scripts/build.sh):
+// Turns Trunk's three builds into one deployable dist/ (run by scripts/build.sh):
 //
-//   node scripts/postbuild.mjs DIST TOOLS_DIST ROUTES_TSV
+//   node scripts/postbuild.mjs DIST TOOLS_DIST HOME_DIST ROUTES_TSV SEARCH_JSON
 //
 // DIST holds the reader build (index.html + assets), TOOLS_DIST the tools
-// build; ROUTES_TSV is `export routes` (path, build, title, description).
+// build, HOME_DIST the home build; ROUTES_TSV is `export routes` (path,
+// build, title, description), SEARCH_JSON `export search-index`.
 // It writes, into DIST:
 // - one stylesheet instead of ten (`app-<hash>.css`), and each build's
 //   loader script in a file (`boot-<build>-<hash>.js`) instead of inline, so
 //   the content security policy needs no 'unsafe-inline';
 // - the CSP as a <meta> in every page, and the base path as a <meta> (the
 //   policy's `base-uri 'none'` forbids <base>);
+// - the search index as `search-<hash>.json`, named in the home build's
+//   pages by a <meta> (the home build fetches it; the others embed it);
 // - one HTML entry per route (`learn/<slug>/index.html` …, each with its own
 //   title and description, booting the build that route needs), and
 //   404.html for unknown paths;
@@ -21,9 +24,9 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 
-const [dist, toolsDist, routesTsv] = process.argv.slice(2);
-if (!dist || !toolsDist || !routesTsv) {
-  console.error("usage: node scripts/postbuild.mjs DIST TOOLS_DIST ROUTES_TSV");
+const [dist, toolsDist, homeDist, routesTsv, searchJson] = process.argv.slice(2);
+if (!dist || !toolsDist || !homeDist || !routesTsv || !searchJson) {
+  console.error("usage: node scripts/postbuild.mjs DIST TOOLS_DIST HOME_DIST ROUTES_TSV SEARCH_JSON");
   process.exit(2);
 }
 
@@ -51,20 +54,32 @@ function fail(msg) {
   process.exit(1);
 }
 
-// ---- the two templates ------------------------------------------------------
+// ---- the three templates ------------------------------------------------------
 
 const readerHtml = read(path.join(dist, "index.html"));
 const toolsHtml = read(path.join(toolsDist, "index.html"));
+const homeHtml = read(path.join(homeDist, "index.html"));
 const baseMatch = readerHtml.match(/<base href="([^"]*)"\s*\/?>/);
 if (!baseMatch) fail("index.html has no <base href> (Trunk's data-trunk-public-url)");
 const base = baseMatch[1].endsWith("/") ? baseMatch[1] : baseMatch[1] + "/";
 
-// The tools build's own files (its loader and .wasm) move into dist/.
-for (const name of fs.readdirSync(toolsDist)) {
-  if (/^rollback-lab-tools-[0-9a-f]+(_bg\.wasm|\.js)$/.test(name)) {
-    fs.copyFileSync(path.join(toolsDist, name), path.join(dist, name));
-  }
+// The tools and home builds' own files (loader and .wasm) move into dist/.
+for (const [dir, build] of [[toolsDist, "tools"], [homeDist, "home"]]) {
+  const own = new RegExp(`^rollback-lab-${build}-[0-9a-f]+(_bg\\.wasm|\\.js)$`);
+  const names = fs.readdirSync(dir).filter((n) => own.test(n));
+  if (names.length !== 2) fail(`${dir}: expected the ${build} build's loader and .wasm, found ${names.join(", ")}`);
+  for (const name of names) fs.copyFileSync(path.join(dir, name), path.join(dist, name));
 }
+
+// The search index, for the home build to fetch.
+const searchIndex = read(searchJson).trim();
+try {
+  if (!Array.isArray(JSON.parse(searchIndex).sections)) throw new Error("no sections");
+} catch (e) {
+  fail(`${searchJson}: not a search index (${e.message})`);
+}
+const searchName = `search-${hash(searchIndex)}.json`;
+fs.writeFileSync(path.join(dist, searchName), searchIndex);
 
 // One stylesheet: the links in order, concatenated (both builds link the same).
 const cssLinks = [...readerHtml.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>/g)];
@@ -136,7 +151,15 @@ function template(html, build) {
   return out;
 }
 
-const templates = { reader: template(readerHtml, "reader"), tools: template(toolsHtml, "tools") };
+const templates = {
+  reader: template(readerHtml, "reader"),
+  tools: template(toolsHtml, "tools"),
+  home: template(homeHtml, "home").replace(
+    /(<meta name="rollback-lab-base"[^>]*\/>)/,
+    `$1\n    <meta name="rollback-lab-search-index" content="${esc(searchName)}" />`,
+  ),
+};
+if (!templates.home.includes("rollback-lab-search-index")) fail("home: no base <meta> to put the search index after");
 
 function page(build, title, description) {
   const t = templates[build];
@@ -168,7 +191,8 @@ fs.writeFileSync(
   page("reader", "Page not found · Rollback Lab", "This address is not a page of Rollback Lab."),
 );
 entries.push("404.html");
-console.log(`postbuild: ${routes.length} route entries (${routes.filter((r) => r.build === "tools").length} tools)`);
+const count = (b) => routes.filter((r) => r.build === b).length;
+console.log(`postbuild: ${routes.length} route entries (${count("home")} home, ${count("tools")} tools)`);
 
 // ---- the service worker -----------------------------------------------------------
 

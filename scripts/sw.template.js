@@ -3,7 +3,7 @@
 // named after that build, answers from it first, and works offline. A new
 // build installs beside the old one and waits: the page shows "update
 // ready", and only when the learner accepts does it take over, so a page
-// never mixes files of two builds.
+// never mixes files of two versions.
 const VERSION = __VERSION__;
 const BASE = __BASE__;
 const PRECACHE = __PRECACHE__;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rollback_lab::core::content::{Course, PARTS};
+use rollback_lab::core::content::{Build, Course, PARTS};
 
 fn course_from_disk() -> Course {
     match Course::from_dir(Path::new("content")) {
@@ -69,6 +69,18 @@ fn the_embedded_course_is_the_course_on_disk() {
     assert_eq!(embedded.checklists, disk.checklists);
     assert_eq!(embedded.data.keys().collect::<Vec<_>>(), disk.data.keys().collect::<Vec<_>>());
     assert_eq!(embedded.quiz().unwrap(), disk.quiz().unwrap());
+}
+
+#[test]
+fn the_outline_has_every_page_without_its_text() {
+    let full = Course::embedded().unwrap();
+    let outline = Course::embedded_outline().expect("the outline parses");
+    let fronts = |c: &Course| c.pages.iter().map(|p| p.front.clone()).collect::<Vec<_>>();
+    assert_eq!(fronts(&outline), fronts(&full), "same pages, same order, same front matter");
+    assert!(outline.pages.iter().all(|p| p.body.is_empty()), "no page text");
+    assert!(outline.data.is_empty() && outline.checklists.is_empty(), "no data files");
+    assert!(outline.answers.values().all(String::is_empty), "no model answers");
+    assert_eq!(outline.parts().len(), full.parts().len());
 }
 
 // ---- mistakes are reported with file and line -------------------------------
@@ -217,4 +229,10 @@ fn the_tools_build_serves_exactly_the_pages_with_live_simulations_or_practice() 
     assert!(course.route_needs_tools(&Route::Quiz) && course.route_needs_tools(&Route::CanarySim));
     assert!(!course.route_needs_tools(&Route::Home) && !course.route_needs_tools(&Route::Glossary));
     assert!(!course.route_needs_tools(&Route::Search));
+    // The course map's own address boots the home build.
+    assert_eq!(course.build_of(&Route::Home), Build::Home);
+    assert_eq!(course.build_of(&Route::Quiz), Build::Tools);
+    assert_eq!(course.build_of(&Route::Page("canary-releases".into())), Build::Tools);
+    assert_eq!(course.build_of(&Route::Page("rollback-playbook".into())), Build::Reader);
+    assert_eq!(course.build_of(&Route::Glossary), Build::Reader);
 }

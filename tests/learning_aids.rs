@@ -189,3 +189,28 @@ fn the_build_script_embeds_the_same_index() {
     assert_eq!(embedded_search_index(), course().search_index());
     assert_eq!(query_terms("P99, not the mean!"), vec!["p99", "not", "the", "mean"]);
 }
+
+#[test]
+fn search_ignores_ascii_case_and_highlights_the_right_bytes_beside_other_letters() {
+    use rollback_lab::core::search::{SearchIndex, Section};
+    let section = |heading: &str, text: &str| Section {
+        slug: "s".into(),
+        page_title: "Page".into(),
+        anchor: Some("a".into()),
+        heading: heading.into(),
+        text: text.into(),
+    };
+    let index = SearchIndex {
+        sections: vec![section("Straße → Canary", "İstanbul team: the CANARY gets 5 % — then 25 %.")],
+    };
+    let hits = search(&index, "canary", 5);
+    assert_eq!(hits.len(), 1, "upper-case text is found by a lower-case query");
+    // Letters whose lower case is longer (İ) no longer stop the highlight:
+    // the marked slice is exactly the word.
+    let marked: Vec<&str> = hits[0].snippet.iter().filter(|(_, m)| *m).map(|(t, _)| t.as_str()).collect();
+    assert_eq!(marked, vec!["CANARY"]);
+    let heading: Vec<&str> = hits[0].heading.iter().filter(|(_, m)| *m).map(|(t, _)| t.as_str()).collect();
+    assert_eq!(heading, vec!["Canary"]);
+    // A non-ASCII word matches itself.
+    assert_eq!(search(&index, "straße", 5).len(), 1);
+}

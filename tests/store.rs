@@ -286,3 +286,72 @@ fn describe_names_every_kind_of_saved_work_so_an_import_never_hides_any() {
     p.runbooks.insert("rb-2".into(), gone);
     assert_eq!(p.describe(), "1 page done, 0 quiz attempts, 1 exercise draft, 1 runbook");
 }
+
+// ---- the home build's outline codec --------------------------------------------
+
+#[test]
+fn the_outline_reads_what_the_course_map_shows_and_leaves_the_rest_empty() {
+    for v in 1..=SCHEMA_VERSION {
+        let raw = std::fs::read_to_string(format!("tests/fixtures/progress/v{v}.json")).unwrap();
+        let (full, _) = progress::decode(&raw).unwrap();
+        let (outline, version) = progress::decode_outline(&raw).unwrap();
+        assert_eq!(version, v);
+        assert_eq!(outline.lessons, full.lessons, "v{v}: pages opened and done");
+        assert_eq!(outline.steps, full.steps);
+        assert_eq!(outline.last_page, full.last_page);
+        assert_eq!(outline.theme, full.theme);
+        let scores = |p: &Progress| {
+            p.quiz_attempts.iter().map(|a| (a.id.clone(), a.score.correct, a.score.passed)).collect::<Vec<_>>()
+        };
+        assert_eq!(scores(&outline), scores(&full), "v{v}: quick test scores");
+        let slugs = ["canary-releases", "feature-flags"];
+        assert_eq!(outline.completion(&slugs), full.completion(&slugs));
+        assert_eq!(outline.next_step(&slugs), full.next_step(&slugs));
+        assert!(outline.runbooks.is_empty() && outline.drafts.is_empty() && outline.gamedays.is_empty());
+    }
+    // The same checks as the full decoder, before any field is read.
+    assert!(matches!(progress::decode_outline("{not json"), Err(DecodeError::Syntax(_))));
+    assert!(matches!(progress::decode_outline("{\"schema_version\": 99}"), Err(DecodeError::Future(99))));
+    assert!(matches!(progress::decode_outline("[1]"), Err(DecodeError::Foreign(_))));
+    assert!(matches!(progress::decode_outline("{\"schema_version\": 3, \"lessons\": 5}"), Err(DecodeError::Shape(_))));
+}
+
+#[test]
+fn a_theme_saved_from_the_course_map_keeps_every_other_part_of_the_document() {
+    let raw = std::fs::read_to_string("tests/fixtures/progress/v3.json").unwrap();
+    let (before, _) = progress::decode(&raw).unwrap();
+    assert!(!before.runbooks.is_empty() && !before.drafts.is_empty() && !before.gamedays.is_empty());
+    let b = backend_with(&raw);
+    let loaded = store::load_with(&b, 10.0, store::OUTLINE);
+    let mut p = loaded.progress;
+    p.set_theme("dark", 20.0);
+    store::save_with(&b, &p, store::OUTLINE).unwrap();
+    let stored = b.items.borrow().get(KEY).cloned().unwrap();
+    let (after, _) = progress::decode(&stored).expect("the full decoder still reads it");
+    assert_eq!(after.theme.as_ref().map(|t| (t.value.as_str(), t.at)), Some(("dark", 20.0)));
+    assert_eq!(Progress { theme: None, ..after }, before, "nothing but the theme changed");
+}
+
+#[test]
+fn the_outline_codec_writes_a_fresh_or_older_document_safely() {
+    // Nothing stored: a document holding only the theme, readable in full.
+    let b = MemoryBackend::new();
+    let mut p = Progress::default();
+    p.set_theme("light", 3.0);
+    store::save_with(&b, &p, store::OUTLINE).unwrap();
+    let (fresh, _) = progress::decode(&b.items.borrow()[KEY]).unwrap();
+    assert_eq!(fresh, p);
+    // An older schema is migrated, its data kept.
+    let v1 = std::fs::read_to_string("tests/fixtures/progress/v1.json").unwrap();
+    let b = backend_with(&v1);
+    store::save_with(&b, &p, store::OUTLINE).unwrap();
+    let (migrated, version) = progress::decode(&b.items.borrow()[KEY]).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert!(migrated.is_done("canary-releases") && migrated.quiz_attempts.len() == 1);
+    assert_eq!(migrated.theme.map(|t| t.value), Some("light".to_string()));
+    // Unreadable text is backed up when loaded, as with the full codec.
+    let b = backend_with("{oops");
+    let loaded = store::load_with(&b, 7.0, store::OUTLINE);
+    assert!(matches!(loaded.problem, Some(Problem::Unreadable { backup_key: Some(_), .. })));
+    assert_eq!(store::backups(&b).len(), 1);
+}

@@ -11,7 +11,10 @@ use rollback_lab::ui::shell::theme::ThemeToggle;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A fresh element to mount into, with the reader build's configuration
+/// installed (state and views read it; installing twice keeps the first).
 fn container() -> web_sys::HtmlElement {
+    rollback_lab::ui::edition::install(rollback_lab::ui::pages::reader_config());
     let doc = document();
     let div = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&div).unwrap();

@@ -76,7 +76,8 @@ function sizeOf(rel) {
 function sizes() {
   const table = [];
   for (const [label, entry] of [
-    ["home (reader build)", "index.html"],
+    ["home (home build)", "index.html"],
+    ["lesson (reader build)", `learn/${LESSON_SLUG}/index.html`],
     ["quiz (tools build)", "quiz/index.html"],
   ]) {
     const html = fs.readFileSync(path.join(dist, entry), "utf8");
@@ -96,7 +97,7 @@ function sizes() {
       row("First load, home page, brotli", total.br, kb(total.br), "—", null);
       row("  .wasm alone, gzip / brotli", w.gz, `${kb(w.gz)} / ${kb(w.br)}`, "—", null, `raw ${kb(w.raw)}`);
     } else {
-      row("First load, quiz page (tools), gzip", total.gz, kb(total.gz), "—", null, `brotli ${kb(total.br)}`);
+      row(`First load, ${label}, gzip`, total.gz, kb(total.gz), "—", null, `brotli ${kb(total.br)}`);
     }
   }
   results.files = table;

@@ -1,9 +1,11 @@
 //! Native exports over core, for the build and the performance script:
 //!
 //! - `export routes` prints one line per route of the app, tab-separated:
-//!   path, build (`reader` or `tools`), page title, description. The build
-//!   script writes one HTML entry per route from it (see ARCHITECTURE.md,
-//!   "Two builds").
+//!   path, build (`home`, `reader` or `tools`), page title, description.
+//!   The build script writes one HTML entry per route from it (see
+//!   ARCHITECTURE.md, "Three builds").
+//! - `export search-index` prints the search index the reader and tools
+//!   builds embed, as JSON: the home build fetches it.
 //! - `export static-pages OUT_DIR [CSS_HREF ...]` writes one plain HTML page
 //!   per content page (`OUT_DIR/<slug>.html`), rendered from the same
 //!   markdown by the same renderer, linking the given stylesheets: the
@@ -16,7 +18,7 @@ fn main() {
     use rollback_lab::core::content::Course;
 
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: export routes | export static-pages OUT_DIR [CSS_HREF ...]";
+    let usage = "usage: export routes | export search-index | export static-pages OUT_DIR [CSS_HREF ...]";
     let course = match Course::from_dir(Path::new("content")) {
         Ok(c) => c,
         Err(e) => {
@@ -30,6 +32,10 @@ fn main() {
         Some("routes") if args.len() == 1 => {
             print!("{}", routes(&course));
             Ok(())
+        }
+        Some("search-index") if args.len() == 1 => {
+            let index = rollback_lab::core::content::embedded_search_index();
+            serde_json::to_string(&index).map(|json| println!("{json}")).map_err(|e| e.to_string())
         }
         Some("static-pages") if args.len() >= 2 => static_pages(&course, Path::new(&args[1]), &args[2..]),
         _ => Err(usage.to_string()),
@@ -46,7 +52,7 @@ fn routes(course: &rollback_lab::core::content::Course) -> String {
     use rollback_lab::core::routes::{self, Route};
 
     let clean = |s: &str| s.replace(['\t', '\n'], " ");
-    let build = |r: &Route| if course.route_needs_tools(r) { "tools" } else { "reader" };
+    let build = |r: &Route| course.build_of(r).name();
     let home = "A hands-on course for API engineers: canary releases, kill switches, compatible APIs, \
                 expand-and-contract migrations, metric gates, and rollback and rollforward playbooks.";
     let mut out =

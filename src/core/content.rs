@@ -51,8 +51,27 @@ impl fmt::Display for ContentError {
 impl std::error::Error for ContentError {}
 
 impl ContentError {
-    fn new(file: &str, line: usize, message: impl Into<String>) -> Self {
+    pub fn new(file: &str, line: usize, message: impl Into<String>) -> Self {
         ContentError { file: file.to_string(), line, message: message.into() }
+    }
+}
+
+/// The three builds of the app (see ARCHITECTURE.md, "Three builds").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    Home,
+    Reader,
+    Tools,
+}
+
+impl Build {
+    /// The name the build script and the route table use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Build::Home => "home",
+            Build::Reader => "reader",
+            Build::Tools => "tools",
+        }
     }
 }
 
@@ -176,15 +195,28 @@ pub fn split_front_matter(path: &str, text: &str) -> Result<(String, String, usi
 impl Course {
     /// The course as embedded by the build script.
     pub fn embedded() -> Result<Course, Vec<ContentError>> {
+        Course::embedded_with(embedded::MD_BODIES, embedded::DATA_FILES)
+    }
+
+    /// The embedded course's outline: every page's front matter (titles,
+    /// summaries, parts, order) without its body, and no data files (what the
+    /// course map needs). A build that calls only this links none of the
+    /// course text.
+    pub fn embedded_outline() -> Result<Course, Vec<ContentError>> {
+        Course::embedded_with(&[], &[])
+    }
+
+    fn embedded_with(bodies: &[&str], data: &[embedded::DataFile]) -> Result<Course, Vec<ContentError>> {
         let files = embedded::MD_FILES
             .iter()
-            .map(|f| RawFile {
+            .enumerate()
+            .map(|(i, f)| RawFile {
                 path: f.path.to_string(),
                 front: Some(Data::Json(f.front.to_string())),
-                body: f.body.to_string(),
+                body: bodies.get(i).map(|b| b.to_string()).unwrap_or_default(),
                 body_line: f.body_line,
             })
-            .chain(embedded::DATA_FILES.iter().map(|f| RawFile {
+            .chain(data.iter().map(|f| RawFile {
                 path: f.path.to_string(),
                 front: Some(Data::Json(f.json.to_string())),
                 body: String::new(),
@@ -332,6 +364,18 @@ impl Course {
             Route::Home | Route::Glossary | Route::Search | Route::NotFound(_) => false,
             Route::Page(slug) => self.page_needs_tools(slug),
             _ => true,
+        }
+    }
+
+    /// The build whose entry a host serves for `route`: the home build for
+    /// the course map's own address (the smallest first load), the tools
+    /// build for what needs it, the reader for the rest. (The reader and
+    /// tools builds also show the course map, after an in-app navigation.)
+    pub fn build_of(&self, route: &Route) -> Build {
+        match route {
+            Route::Home => Build::Home,
+            r if self.route_needs_tools(r) => Build::Tools,
+            _ => Build::Reader,
         }
     }
 
@@ -684,11 +728,11 @@ pub fn embedded_search_index() -> super::search::SearchIndex {
 
 /// The content embedded by `build.rs`.
 pub mod embedded {
-    /// A markdown file: front matter as JSON, and the body.
+    /// A markdown file: front matter as JSON, and where its body starts
+    /// (the body is `MD_BODIES` at the same index).
     pub struct MdFile {
         pub path: &'static str,
         pub front: &'static str,
-        pub body: &'static str,
         pub body_line: usize,
     }
 

@@ -369,6 +369,100 @@ impl std::fmt::Display for DecodeError {
 /// Read a stored document of any known version, migrating it forward.
 /// Returns the document and the version it was stored as.
 pub fn decode(raw: &str) -> Result<(Progress, u32), DecodeError> {
+    let (migrated, version) = decode_value(raw)?;
+    let progress: Progress = serde_json::from_value(migrated).map_err(|e| DecodeError::Shape(e.to_string()))?;
+    Ok((progress, version))
+}
+
+/// What the course map shows of the document: pages opened and done,
+/// checked steps, the last page, quick test scores and the theme. Read by
+/// [`decode_outline`]; fields it does not name are skipped, not refused.
+#[derive(Deserialize)]
+struct Outline {
+    #[serde(default)]
+    lessons: BTreeMap<String, LessonState>,
+    #[serde(default)]
+    steps: BTreeMap<String, Mark>,
+    #[serde(default)]
+    quiz_attempts: Vec<AttemptOutline>,
+    #[serde(default)]
+    last_page: Option<Stamped>,
+    #[serde(default)]
+    theme: Option<Stamped>,
+}
+
+#[derive(Deserialize)]
+struct AttemptOutline {
+    id: String,
+    started_at: f64,
+    finished_at: f64,
+    score: ScoreOutline,
+}
+
+#[derive(Deserialize)]
+struct ScoreOutline {
+    correct: u32,
+    total: u32,
+    percent: u32,
+    passed: bool,
+}
+
+/// Read the outline of a stored document (the home build, which shows the
+/// course map and never links the whole schema): a [`Progress`] with
+/// `lessons`, `steps`, `last_page`, `theme` and the quick test attempts'
+/// scores (without their answers); every other part is left empty. Version
+/// checks and migrations are those of [`decode`]. Write such a document back
+/// only with [`patch_theme`], which changes nothing else.
+pub fn decode_outline(raw: &str) -> Result<(Progress, u32), DecodeError> {
+    let (migrated, version) = decode_value(raw)?;
+    let o: Outline = serde_json::from_value(migrated).map_err(|e| DecodeError::Shape(e.to_string()))?;
+    let quiz_attempts = o
+        .quiz_attempts
+        .into_iter()
+        .map(|a| QuizAttempt {
+            id: a.id,
+            started_at: a.started_at,
+            finished_at: a.finished_at,
+            seed: 0,
+            answers: BTreeMap::new(),
+            score: Score {
+                correct: a.score.correct,
+                total: a.score.total,
+                percent: a.score.percent,
+                passed: a.score.passed,
+                questions: Vec::new(),
+            },
+        })
+        .collect();
+    let progress = Progress {
+        lessons: o.lessons,
+        steps: o.steps,
+        quiz_attempts,
+        last_page: o.last_page,
+        theme: o.theme,
+        ..Progress::default()
+    };
+    Ok((progress, version))
+}
+
+/// The document to store when only the theme may have changed (the home
+/// build): the `stored` document, migrated to this schema, with `progress`'s
+/// theme; everything else in it is kept as it was. With nothing stored, or
+/// nothing readable (a backup was made when it was loaded), a new document
+/// that holds only the theme.
+pub fn patch_theme(progress: &Progress, stored: Option<&str>) -> String {
+    let mut doc = match stored.map(decode_value) {
+        Some(Ok((value, _))) => value,
+        _ => serde_json::json!({ "schema_version": SCHEMA_VERSION }),
+    };
+    if let (Value::Object(map), Some(theme)) = (&mut doc, &progress.theme) {
+        map.insert("theme".into(), serde_json::json!({ "value": theme.value, "at": theme.at }));
+    }
+    doc.to_string()
+}
+
+/// Parse, check the version of, and migrate a stored document, untyped.
+fn decode_value(raw: &str) -> Result<(Value, u32), DecodeError> {
     let value: Value = serde_json::from_str(raw).map_err(|e| DecodeError::Syntax(e.to_string()))?;
     let Value::Object(map) = &value else {
         return Err(DecodeError::Foreign("the top level is not an object".into()));
@@ -387,9 +481,7 @@ pub fn decode(raw: &str) -> Result<(Progress, u32), DecodeError> {
     if version > SCHEMA_VERSION {
         return Err(DecodeError::Future(version));
     }
-    let migrated = migrate(value, version)?;
-    let progress: Progress = serde_json::from_value(migrated).map_err(|e| DecodeError::Shape(e.to_string()))?;
-    Ok((progress, version))
+    Ok((migrate(value, version)?, version))
 }
 
 /// One function per schema step: `MIGRATIONS[i]` turns a version `i + 1`

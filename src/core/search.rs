@@ -3,6 +3,11 @@
 //! same markdown parser the app renders with, and a ranked, highlighted
 //! search over it. Depends only on `super::markdown` and serde, so the build
 //! script includes this file as it is.
+//!
+//! Matching ignores ASCII case only ("Canary" finds "canary"; a non-ASCII
+//! letter matches itself): the course is written in English, ASCII folding
+//! keeps byte offsets for highlighting, and it leaves Unicode's case tables
+//! out of the smallest build.
 
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +95,7 @@ pub struct Hit {
 /// Lowercased words of a query (letters, digits, `_`, `-`, `.` kept inside words).
 pub fn query_terms(query: &str) -> Vec<String> {
     query
-        .to_lowercase()
+        .to_ascii_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
         .map(|w| w.trim_matches(|c| c == '-' || c == '.').to_string())
         .filter(|w| !w.is_empty())
@@ -99,10 +104,9 @@ pub fn query_terms(query: &str) -> Vec<String> {
 
 /// Byte ranges in `text` where any term occurs (case-insensitive), merged.
 fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return Vec::new();
-    }
+    // ASCII case folding keeps every byte offset, so ranges found in the
+    // lowercased text are ranges of the text.
+    let lower = text.to_ascii_lowercase();
     let mut ranges = Vec::new();
     for t in terms {
         let mut from = 0;
@@ -168,7 +172,7 @@ pub fn suggest(index: &SearchIndex, query: &str) -> Option<String> {
             s.heading
                 .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
                 .chain(s.text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')))
-                .map(str::to_lowercase)
+                .map(str::to_ascii_lowercase)
                 .collect::<Vec<_>>()
         })
         .filter(|w| w.chars().count() >= 3)
@@ -237,9 +241,9 @@ pub fn search(index: &SearchIndex, query: &str, limit: usize) -> Vec<Hit> {
     }
     let mut hits: Vec<Hit> = Vec::new();
     for (i, s) in index.sections.iter().enumerate() {
-        let heading_l = s.heading.to_lowercase();
-        let title_l = s.page_title.to_lowercase();
-        let text_l = s.text.to_lowercase();
+        let heading_l = s.heading.to_ascii_lowercase();
+        let title_l = s.page_title.to_ascii_lowercase();
+        let text_l = s.text.to_ascii_lowercase();
         let mut score = 0u32;
         let mut all = true;
         for t in &terms {

@@ -42,6 +42,27 @@ impl std::fmt::Display for StoreError {
     }
 }
 
+/// How a build reads and writes the progress document: the whole schema
+/// ([`FULL`], the reader and tools builds), or only what the course map shows
+/// ([`OUTLINE`], the home build, which then links none of the rest of the
+/// schema and writes nothing but the theme).
+#[derive(Clone, Copy)]
+pub struct Codec {
+    /// Read a stored or imported document of any known version.
+    pub decode: fn(&str) -> Result<(Progress, u32), DecodeError>,
+    /// The text to store (or download) for the document, given a way to
+    /// read what is stored now.
+    pub encode: fn(&Progress, &dyn Fn() -> Option<String>) -> String,
+}
+
+/// The whole document, read and written as it is.
+pub const FULL: Codec = Codec { decode: progress::decode, encode: |p, _| p.to_json() };
+
+/// The course map's outline of the document; a save writes the theme into
+/// the stored document and keeps the rest of it untouched.
+pub const OUTLINE: Codec =
+    Codec { decode: progress::decode_outline, encode: |p, stored| progress::patch_theme(p, stored().as_deref()) };
+
 /// Key-value storage, as local storage offers it.
 pub trait Backend {
     fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
@@ -129,6 +150,11 @@ pub struct Loaded {
 
 /// Load the progress document, recovering from anything that can go wrong.
 pub fn load(backend: &dyn Backend, now: f64) -> Loaded {
+    load_with(backend, now, FULL)
+}
+
+/// [`load`] with a build's codec.
+pub fn load_with(backend: &dyn Backend, now: f64, codec: Codec) -> Loaded {
     let raw = match backend.get(KEY) {
         Ok(Some(raw)) => raw,
         Ok(None) => {
@@ -143,7 +169,7 @@ pub fn load(backend: &dyn Backend, now: f64) -> Loaded {
             };
         }
     };
-    match progress::decode(&raw) {
+    match (codec.decode)(&raw) {
         Ok((progress, version)) => {
             if version < progress::SCHEMA_VERSION {
                 // Keep the pre-migration document once, in case a migration is wrong.
@@ -178,7 +204,12 @@ pub fn load(backend: &dyn Backend, now: f64) -> Loaded {
 
 /// Save the document.
 pub fn save(backend: &dyn Backend, progress: &Progress) -> Result<(), StoreError> {
-    backend.set(KEY, &progress.to_json())
+    save_with(backend, progress, FULL)
+}
+
+/// [`save`] with a build's codec.
+pub fn save_with(backend: &dyn Backend, progress: &Progress, codec: Codec) -> Result<(), StoreError> {
+    backend.set(KEY, &(codec.encode)(progress, &|| backend.get(KEY).ok().flatten()))
 }
 
 /// What an import file would do.
@@ -209,7 +240,12 @@ pub fn check_import(text: &str) -> ImportCheck {
 /// and whether it differs from what the other tab wrote (then we save it
 /// back, so both tabs converge on the union).
 pub fn merge_from_other_tab(ours: &Progress, raw: &str) -> Result<(Progress, bool), DecodeError> {
-    let (theirs, _) = progress::decode(raw)?;
+    merge_from_other_tab_with(ours, raw, FULL)
+}
+
+/// [`merge_from_other_tab`] with a build's codec.
+pub fn merge_from_other_tab_with(ours: &Progress, raw: &str, codec: Codec) -> Result<(Progress, bool), DecodeError> {
+    let (theirs, _) = (codec.decode)(raw)?;
     let merged = progress::merge(&theirs, ours);
     let differs = merged != theirs;
     Ok((merged, differs))

@@ -1,9 +1,10 @@
-//! The app is built twice from this crate (see ARCHITECTURE.md, "Two
-//! builds"): the **reader** (course map, lessons, glossary, search: what a
-//! first visit needs, small) and the **tools** build (everything: quiz,
-//! simulators, practice, game day). Each entry point hands the shell its own
-//! page and directive renderers as plain function pointers, so the reader's
-//! binary links none of the tools.
+//! The app is built three times from this crate (see ARCHITECTURE.md,
+//! "Three builds"): the **home** build (the course map alone: what a first
+//! visit loads, smallest), the **reader** (course map, lessons, glossary,
+//! search) and the **tools** build (everything: quiz, simulators, practice,
+//! game day). Each entry point hands the shell its own page and directive
+//! renderers as plain function pointers, so a smaller build links none of
+//! the code of a larger one.
 
 use leptos::prelude::*;
 
@@ -15,6 +16,7 @@ use crate::ui::util;
 /// Which build is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Edition {
+    Home,
     Reader,
     Tools,
 }
@@ -23,6 +25,12 @@ pub enum Edition {
 #[derive(Clone, Copy)]
 pub struct Config {
     pub edition: Edition,
+    /// Parses the embedded course (all of it, or only the outline).
+    pub course: fn() -> Result<crate::core::content::Course, Vec<crate::core::content::ContentError>>,
+    /// How the progress document is read and written.
+    pub codec: crate::store::Codec,
+    /// The embedded search index, or `None` when the build fetches it.
+    pub search_index: Option<fn() -> crate::core::search::SearchIndex>,
     /// Renders the page of a route.
     pub page: fn(Route) -> AnyView,
     /// Renders a `{{#directive}}` in a lesson.
@@ -31,19 +39,33 @@ pub struct Config {
     pub exercise: fn(String, ExerciseMeta) -> AnyView,
 }
 
-/// The configuration from context.
-pub fn config() -> Config {
-    expect_context::<Config>()
+static CONFIG: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+
+/// Set the build's configuration and parse its course; the entry point
+/// calls this once, before mounting. (A global rather than a context, so
+/// that event handlers running outside any owner see it too.)
+pub fn install(config: Config) {
+    if CONFIG.set(config).is_ok() {
+        crate::ui::state::load_course(config.course);
+    }
 }
 
-/// Whether a route must be opened in the other build (a full page load).
+/// The configuration of this build.
+pub fn config() -> Config {
+    *CONFIG.get().expect("ui::edition::install runs before mounting")
+}
+
+/// Whether a route must be opened in another build (a full page load).
 pub fn is_elsewhere(route: &Route) -> bool {
-    let needs_tools = course().as_ref().map(|c| c.route_needs_tools(route)).unwrap_or(true);
-    use_context::<Config>().is_some_and(|c| c.edition == Edition::Reader) && needs_tools
+    match CONFIG.get().map(|c| c.edition) {
+        Some(Edition::Home) => *route != Route::Home,
+        Some(Edition::Reader) => course().as_ref().map(|c| c.route_needs_tools(route)).unwrap_or(true),
+        Some(Edition::Tools) | None => false,
+    }
 }
 
 /// `rel` for a link to `route`: `external` when the router must not handle
-/// it (the page lives in the tools build), so the browser loads it.
+/// it (the page lives in another build), so the browser loads it.
 pub fn rel_for(route: &Route) -> Option<&'static str> {
     is_elsewhere(route).then_some("external")
 }
@@ -57,8 +79,8 @@ pub fn rel_for_href(href: &str) -> Option<&'static str> {
     rel_for(&crate::core::routes::parse(path))
 }
 
-/// Shown by the reader for a route that lives in the tools build: it loads
-/// the page (a full navigation the static host answers with the tools build).
+/// Shown for a route that lives in another build: it loads the page (a full
+/// navigation the static host answers with the right build).
 #[component]
 pub fn LoadTools(route: Route) -> impl IntoView {
     let href = util::app_href(&crate::core::routes::href(&route));

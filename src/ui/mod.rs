@@ -25,14 +25,25 @@ pub mod shell;
 pub mod state;
 pub mod util;
 
-pub use shell::App;
+pub use shell::{App, HomeApp};
+
+/// Mount the home build (the course map alone).
+pub fn mount_home() {
+    edition::install(pages::home_config());
+    leptos::mount::mount_to_body(HomeApp);
+}
 
 /// Mount the reader build (course map, lessons, glossary, search).
 pub fn mount_reader() {
-    leptos::mount::mount_to_body(|| leptos::view! { <App config=pages::reader_config() /> });
+    mount(pages::reader_config());
 }
 
 /// Mount the tools build (every page).
 pub fn mount_tools() {
-    leptos::mount::mount_to_body(|| leptos::view! { <App config=pages::tools_config() /> });
+    mount(pages::tools_config());
+}
+
+fn mount(config: edition::Config) {
+    edition::install(config);
+    leptos::mount::mount_to_body(App);
 }

@@ -1,16 +1,45 @@
-//! The page renderers of the two builds (see `ui::edition`).
+//! The page renderers of the three builds (see `ui::edition`).
 
 use leptos::prelude::*;
 
-use crate::core::content::ExerciseMeta;
+use crate::core::content::{Course, ExerciseMeta};
 use crate::core::routes::Route;
 use crate::ui::edition::{Config, Edition, LoadTools};
 use crate::ui::shell::NotFound;
 use crate::ui::{glossary, home, lesson, search};
 
+/// The home build: the course map alone (every other page is a link to
+/// another build), with the course's outline and none of its text.
+pub fn home_config() -> Config {
+    Config {
+        edition: Edition::Home,
+        course: Course::embedded_outline,
+        codec: crate::store::OUTLINE,
+        search_index: None,
+        page: home_page,
+        directive: |_, _| ().into_any(),
+        exercise: no_exercise,
+    }
+}
+
+fn home_page(route: Route) -> AnyView {
+    match route {
+        Route::Home => view! { <home::HomePage /> }.into_any(),
+        other => view! { <LoadTools route=other /> }.into_any(),
+    }
+}
+
 /// The reader build: course map, plain lessons, glossary, search.
 pub fn reader_config() -> Config {
-    Config { edition: Edition::Reader, page: reader_page, directive: lesson::directives::reader, exercise: no_exercise }
+    Config {
+        edition: Edition::Reader,
+        course: Course::embedded,
+        codec: crate::store::FULL,
+        search_index: Some(crate::core::content::embedded_search_index),
+        page: reader_page,
+        directive: lesson::directives::reader,
+        exercise: no_exercise,
+    }
 }
 
 fn reader_page(route: Route) -> AnyView {
@@ -35,6 +64,9 @@ fn no_exercise(_slug: String, _meta: ExerciseMeta) -> AnyView {
 pub fn tools_config() -> Config {
     Config {
         edition: Edition::Tools,
+        course: Course::embedded,
+        codec: crate::store::FULL,
+        search_index: Some(crate::core::content::embedded_search_index),
         page: tools_page,
         directive: lesson::directives::tools,
         exercise: |slug, meta| view! { <crate::ui::exercise::ExercisePractice slug=slug meta=meta /> }.into_any(),

@@ -23,7 +23,7 @@ impl AppState {
     /// Load from storage and start listening to other tabs.
     pub fn init() -> Self {
         let backend = store::web::backend();
-        let loaded = store::load(backend.as_ref(), util::now_ms());
+        let loaded = store::load_with(backend.as_ref(), util::now_ms(), codec());
         let problem = loaded.problem.clone().or_else(|| {
             (!store::web::is_persistent())
                 .then(|| Problem::Unavailable { reason: "local storage is not available".into() })
@@ -51,7 +51,7 @@ impl AppState {
             return;
         }
         let backend = store::web::backend();
-        let result = self.progress.with_untracked(|p| store::save(backend.as_ref(), p));
+        let result = self.progress.with_untracked(|p| store::save_with(backend.as_ref(), p, codec()));
         match result {
             Ok(()) => {
                 if matches!(self.problem.get_untracked(), Some(Problem::SaveFailed { .. })) {
@@ -64,7 +64,7 @@ impl AppState {
 
     fn merge_from_other_tab(&self, raw: &str) {
         let ours = self.progress.get_untracked();
-        match store::merge_from_other_tab(&ours, raw) {
+        match store::merge_from_other_tab_with(&ours, raw, codec()) {
             Ok((merged, differs)) => {
                 if merged != ours {
                     self.progress.set(merged);
@@ -77,6 +77,13 @@ impl AppState {
         }
     }
 
+    /// The document as this build would store it, to download (when it
+    /// cannot be saved).
+    pub fn export_json(&self) -> String {
+        let backend = store::web::backend();
+        self.progress.with_untracked(|p| (codec().encode)(p, &|| backend.get(store::KEY).ok().flatten()))
+    }
+
     /// Let saves overwrite the stored document again (after the learner
     /// downloaded or discarded what could not be read).
     pub fn discard_unreadable(&self) {
@@ -86,14 +93,29 @@ impl AppState {
     }
 }
 
+/// How this build reads and writes the progress document.
+fn codec() -> store::Codec {
+    crate::ui::edition::config().codec
+}
+
 /// The shared state from context.
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// The embedded course, parsed once.
-pub fn course() -> &'static Result<Course, Vec<crate::core::content::ContentError>> {
-    static COURSE: std::sync::OnceLock<Result<Course, Vec<crate::core::content::ContentError>>> =
-        std::sync::OnceLock::new();
-    COURSE.get_or_init(Course::embedded)
+type Loaded = Result<Course, Vec<crate::core::content::ContentError>>;
+
+static COURSE: std::sync::OnceLock<Loaded> = std::sync::OnceLock::new();
+
+/// Parse the embedded course with `load` (the entry point chooses: the
+/// whole course, or the outline the home build needs), before mounting.
+pub fn load_course(load: fn() -> Loaded) {
+    COURSE.get_or_init(load);
+}
+
+/// The embedded course, parsed once by [`load_course`].
+pub fn course() -> &'static Loaded {
+    COURSE.get_or_init(|| {
+        Err(vec![crate::core::content::ContentError::new("(app)", 1, "the course was not loaded before mounting")])
+    })
 }

@@ -103,6 +103,10 @@ async fn the_course_works_offline_after_the_first_visit() -> R {
 
     b.client.refresh().await?;
     b.wait_for_text("main h1", "Rollback Lab").await?;
+    // The course map's search fetches its index: from the cache, offline.
+    b.click("#search-box").await?;
+    b.keys("kill switch").await?;
+    b.wait_for_css(".search-results .search-hit mark").await?;
     // Read a lesson (a link in the reader build).
     b.click("a[href=\"/learn/feature-flags\"]").await?;
     b.wait_for_text("main h1", "Feature flags and kill switches").await?;
@@ -200,8 +204,11 @@ fn dist_deploys_to_a_static_host_as_is() {
         if route != Route::Home {
             assert!(title.starts_with(&heading.replace('&', "&amp;")), "{rel}: title {title}, heading {heading}");
         }
-        let build = if c.route_needs_tools(&route) { "boot-tools-" } else { "boot-reader-" };
-        assert!(html.contains(build), "{rel} must boot {build}");
+        let build = format!("boot-{}-", c.build_of(&route).name());
+        assert!(html.contains(&build), "{rel} must boot {build}");
+        // Only the home build fetches the search index (the others embed it).
+        let names_index = html.contains("name=\"rollback-lab-search-index\"");
+        assert_eq!(names_index, route == Route::Home, "{rel}: search index <meta>");
         assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{rel}: no policy");
         assert!(
             !html.contains("<base") && !html.contains("<script type=\"module\">"),
@@ -216,7 +223,7 @@ fn dist_deploys_to_a_static_host_as_is() {
     for f in &all {
         let name = f.file_name().unwrap().to_string_lossy().to_string();
         let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "js" | "css" | "wasm") || name == "sw.js" {
+        if !matches!(ext, "js" | "css" | "wasm" | "json") || name == "sw.js" {
             continue;
         }
         assets += 1;
@@ -231,8 +238,9 @@ fn dist_deploys_to_a_static_host_as_is() {
             assert!(packed_size > 0 && packed_size < size, "{name}.{suffix}: {packed_size} bytes of {size}");
         }
     }
-    // Two loaders, two wasm, two boot scripts, one stylesheet.
-    assert_eq!(assets, 7, "expected 7 hashed assets");
+    // Three loaders, three wasm, three boot scripts, one stylesheet, the
+    // search index.
+    assert_eq!(assets, 11, "expected 11 hashed assets");
 }
 
 #[tokio::test]
@@ -252,7 +260,8 @@ async fn the_app_works_under_a_sub_path() -> R {
         .js("return [...document.querySelectorAll('a[href^=\"/\"]')].map(a => a.getAttribute('href')).filter(h => !h.startsWith('/course/'));")
         .await?;
     assert_eq!(outside, json!([]), "links outside /course/");
-    // A reader lesson in place, then a tools page by a full load.
+    // A reader lesson, then a tools page (each a full load from the build
+    // before it).
     b.click("a[href=\"/course/learn/feature-flags\"]").await?;
     b.wait_for_text("main h1", "Feature flags and kill switches").await?;
     assert_eq!(b.path().await?, "/course/learn/feature-flags");
@@ -296,12 +305,45 @@ async fn the_reader_hands_a_tools_page_over_and_never_loops() -> R {
     let root = std::env::temp_dir().join(format!("rollback-lab-misconfigured-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     copy_dir(&dist_dir(), &root)?;
-    std::fs::copy(root.join("index.html"), root.join("quiz/index.html"))?;
+    std::fs::copy(root.join("glossary/index.html"), root.join("quiz/index.html"))?;
     let server = StaticServer::start(root.clone());
     let c = Browser::at(&server.url, 1280, 900).await?;
     c.open("/quiz").await?;
     c.wait_for_text("main h1", "This page could not be loaded").await?;
     assert!(c.js("return location.search;").await?.as_str().unwrap_or("").contains("tools=1"));
+    let _ = std::fs::remove_dir_all(&root);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_damaged_search_index_is_reported_beside_the_box() -> R {
+    // The home build fetches the index: a file that is not one says so
+    // where the results would be, and the page keeps working.
+    let root = std::env::temp_dir().join(format!("rollback-lab-bad-index-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&dist_dir(), &root)?;
+    for entry in std::fs::read_dir(&root)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        if name.starts_with("search-") {
+            // The raw file and its compressed copies (the server prefers those).
+            if name.ends_with(".json") {
+                std::fs::write(&path, "{\"sections\": [tru")?;
+            } else {
+                std::fs::remove_file(&path)?;
+            }
+        }
+    }
+    let server = StaticServer::start(root.clone());
+    let b = Browser::at(&server.url, 1280, 900).await?;
+    b.open("/").await?;
+    b.click("#search-box").await?;
+    b.keys("canary").await?;
+    b.wait_for_text(".search-results", "Search is not available: the search index is damaged").await?;
+    b.wait_for_text("#search-count", "Search is not available").await?;
+    // The rest of the page still works.
+    b.click("a[href=\"/learn/feature-flags\"]").await?;
+    b.wait_for_text("main h1", "Feature flags and kill switches").await?;
     let _ = std::fs::remove_dir_all(&root);
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The shell: every route renders, deep links, keyboard, themes, axe.
 
+use rollback_lab::core::progress::{self, Progress};
 use rollback_lab::core::routes::app_routes;
 
 use crate::harness::{course, Browser, R};
@@ -101,6 +102,19 @@ async fn arrow_keys_move_between_pages() -> R {
     b.keys("\u{E012}").await?; // ArrowLeft
     b.keys("\u{E012}").await?;
     b.wait_for_text("main h1", &pages[0].front.title).await?;
+    // Before the first page comes the course map, and → leads back from
+    // there: in the reader, and from the home build (a full page load).
+    b.keys("\u{E012}").await?;
+    b.wait_for_text("main h1", "Rollback Lab").await?;
+    b.keys("\u{E014}").await?;
+    b.wait_for_text("main h1", &pages[0].front.title).await?;
+    b.open("/").await?;
+    b.wait_js("document.querySelector('script[src*=boot-home]')").await?;
+    b.wait_for_text("main h1", "Rollback Lab").await?;
+    b.js("document.activeElement.blur();").await?;
+    b.keys("\u{E014}").await?;
+    b.wait_for_text("main h1", &pages[0].front.title).await?;
+    b.wait_js("document.querySelector('script[src*=boot-reader]')").await?;
     // Typing in a field does not navigate.
     b.js("const i = document.createElement('input'); i.id = 'probe'; document.querySelector('main').append(i); i.focus();").await?;
     b.keys("\u{E014}").await?;
@@ -134,6 +148,31 @@ async fn the_theme_toggle_switches_and_is_remembered() -> R {
     assert_eq!(third, first);
     b.client.refresh().await?;
     b.wait_js(&format!("document.documentElement.dataset.theme === '{third}'")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_course_map_changes_only_the_theme_in_saved_progress() -> R {
+    // The home build reads an outline of the progress document; a theme
+    // change there must keep the runbooks, drafts and game days it never read.
+    let b = Browser::new().await?;
+    let saved = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/progress/v3.json"))?;
+    b.open("/").await?;
+    b.js(&format!("localStorage.setItem('rollback-lab:progress', {});", serde_json::json!(saved))).await?;
+    b.client.refresh().await?;
+    b.wait_js("document.querySelector('script[src*=boot-home]')").await?;
+    b.wait_for_text(".dashboard", "Best 80 %").await?;
+    let theme = Shell(&b).toggle_theme().await?;
+    let stored = b.js("return localStorage.getItem('rollback-lab:progress');").await?;
+    let (after, _) = progress::decode(stored.as_str().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let (before, _) = progress::decode(&saved).map_err(|e| e.to_string())?;
+    assert_eq!(after.theme.as_ref().map(|t| t.value.clone()), Some(theme));
+    assert!(!before.runbooks.is_empty() && !before.drafts.is_empty() && !before.gamedays.is_empty());
+    assert_eq!(Progress { theme: None, ..after }, before, "everything but the theme kept");
+    // The tools build still reads everything.
+    b.open("/runbooks").await?;
+    b.wait_for_text("main", "Require customerType").await?;
+    b.assert_no_errors("theme on the course map").await?;
     Ok(())
 }
 

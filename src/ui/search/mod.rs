@@ -1,20 +1,84 @@
 //! Search: a box in the header (and the `/` key) with results as you type,
-//! and a results page. The index is built at build time and embedded; the
-//! matching words are highlighted; the number of results is announced.
+//! and a results page. The index is built at build time: the reader and
+//! tools builds embed it; the home build, kept small, fetches the same index
+//! as a hashed JSON file (named by a `<meta>`, kept offline by the service
+//! worker) the first time the box is used. The matching words are
+//! highlighted; the number of results is announced.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
-use crate::core::content::embedded_search_index;
 use crate::core::search::{search, suggest, Highlighted, Hit, SearchIndex};
 use crate::ui::util;
 
-/// The index, parsed once.
+static INDEX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
+
+/// The index if this build has it (embedded, or fetched already); an empty
+/// one while a fetched index is still on its way.
 pub fn index() -> &'static SearchIndex {
-    static I: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
-    I.get_or_init(embedded_search_index)
+    static EMPTY: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
+    match crate::ui::edition::config().search_index {
+        Some(embedded) => INDEX.get_or_init(embedded),
+        None => INDEX.get().unwrap_or_else(|| EMPTY.get_or_init(SearchIndex::default)),
+    }
+}
+
+/// Whether the index can be searched yet, as the header box sees it.
+#[derive(Clone, Debug, PartialEq)]
+enum IndexState {
+    Ready,
+    Loading,
+    Failed(String),
+}
+
+/// The address of the fetched index, from the page's `<meta>`.
+fn index_url() -> Option<String> {
+    document()
+        .query_selector("meta[name=rollback-lab-search-index]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .map(|name| util::app_href(&format!("/{name}")))
+}
+
+/// Fetch and parse the index (the home build), reporting to `state`.
+fn fetch_index(state: RwSignal<IndexState>) {
+    if INDEX.get().is_some() {
+        state.set(IndexState::Ready);
+        return;
+    }
+    let Some(url) = index_url() else {
+        state.set(IndexState::Failed("this page does not name a search index".into()));
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let result: Result<SearchIndex, String> = async {
+            let response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(&url))
+                .await
+                .map_err(|_| "the search index could not be downloaded".to_string())?;
+            let response: web_sys::Response = response.dyn_into().map_err(|_| "no response".to_string())?;
+            if !response.ok() {
+                return Err(format!("the search index could not be downloaded (HTTP {})", response.status()));
+            }
+            let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| "no body".to_string())?)
+                .await
+                .map_err(|_| "the search index could not be read".to_string())?;
+            let text = text.as_string().unwrap_or_default();
+            serde_json::from_str(&text).map_err(|e| format!("the search index is damaged ({e})"))
+        }
+        .await;
+        match result {
+            Ok(ix) => {
+                let _ = INDEX.set(ix);
+                let _ = state.try_set(IndexState::Ready);
+            }
+            Err(e) => {
+                let _ = state.try_set(IndexState::Failed(e));
+            }
+        }
+    });
 }
 
 fn marks(h: &Highlighted) -> Vec<AnyView> {
@@ -56,8 +120,19 @@ fn hit_view(hit: &Hit) -> impl IntoView {
 #[component]
 pub fn HeaderSearch() -> impl IntoView {
     let query = RwSignal::new(String::new());
+    let embedded = crate::ui::edition::config().search_index.is_some();
+    let index_state = RwSignal::new(if embedded { IndexState::Ready } else { IndexState::Loading });
+    let fetch_started = StoredValue::new(embedded);
+    // The first use of the box fetches the index (home build only).
+    let want_index = move || {
+        if !fetch_started.get_value() {
+            fetch_started.set_value(true);
+            fetch_index(index_state);
+        }
+    };
     let open = RwSignal::new(false);
     let hits = Memo::new(move |_| {
+        index_state.track();
         let q = query.get();
         if q.trim().chars().count() < 2 {
             Vec::new()
@@ -66,6 +141,7 @@ pub fn HeaderSearch() -> impl IntoView {
         }
     });
     let total = Memo::new(move |_| {
+        index_state.track();
         let q = query.get();
         if q.trim().chars().count() < 2 {
             0
@@ -73,7 +149,7 @@ pub fn HeaderSearch() -> impl IntoView {
             search(index(), &q, usize::MAX).len()
         }
     });
-    let navigate = use_navigate();
+    let nav = expect_context::<crate::ui::shell::Nav>();
     // "/" focuses the box, unless the learner is typing somewhere.
     let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
         if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -112,12 +188,11 @@ pub fn HeaderSearch() -> impl IntoView {
         }
         _ => {}
     };
-    let nav2 = navigate.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         open.set(false);
         let q = query.get_untracked();
-        nav2(&format!("/search?q={}", js_sys::encode_uri_component(&q)), Default::default());
+        nav.go(&format!("/search?q={}", js_sys::encode_uri_component(&q)));
     };
     let results_key = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
@@ -172,10 +247,14 @@ pub fn HeaderSearch() -> impl IntoView {
                     aria-describedby="search-count"
                     prop:value=move || query.get()
                     on:input=move |ev| {
+                        want_index();
                         query.set(event_target_value(&ev));
                         open.set(true);
                     }
-                    on:focus=move |_| open.set(true)
+                    on:focus=move |_| {
+                        want_index();
+                        open.set(true);
+                    }
                     on:keydown=on_keydown
                 />
             </form>
@@ -184,6 +263,10 @@ pub fn HeaderSearch() -> impl IntoView {
                     let q = query.get();
                     if q.trim().chars().count() < 2 {
                         String::new()
+                    } else if let IndexState::Failed(e) = index_state.get() {
+                        format!("Search is not available: {e}.")
+                    } else if index_state.get() == IndexState::Loading {
+                        "Loading the search index…".to_string()
                     } else {
                         match total.get() {
                             0 => "No results.".to_string(),
@@ -197,7 +280,11 @@ pub fn HeaderSearch() -> impl IntoView {
                 <div class="search-results" on:keydown=results_key on:click=move |_| open.set(false)>
                     {move || {
                         let list = hits.get();
-                        if list.is_empty() {
+                        if let IndexState::Failed(e) = index_state.get() {
+                            view! { <p class="muted">{format!("Search is not available: {e}. Reload the page to try again.")}</p> }.into_any()
+                        } else if index_state.get() == IndexState::Loading {
+                            view! { <p class="muted">"Loading the search index…"</p> }.into_any()
+                        } else if list.is_empty() {
                             let q = query.get_untracked();
                             match suggest(index(), &q) {
                                 Some(better) => view! {
@@ -219,7 +306,11 @@ pub fn HeaderSearch() -> impl IntoView {
                             view! {
                                 <ul>{list.iter().map(hit_view).collect::<Vec<_>>()}</ul>
                                 {(n > list.len()).then(|| view! {
-                                    <p><a href=util::app_href(&format!("/search?q={}", String::from(js_sys::encode_uri_component(&query.get_untracked()))))>{format!("All {n} results →")}</a></p>
+                                    {
+                                        let path = format!("/search?q={}", String::from(js_sys::encode_uri_component(&query.get_untracked())));
+                                        let rel = crate::ui::edition::rel_for_href(&path);
+                                        view! { <p><a href=util::app_href(&path) rel=rel>{format!("All {n} results →")}</a></p> }
+                                    }
                                 })}
                             }.into_any()
                         }
@@ -235,13 +326,13 @@ pub fn HeaderSearch() -> impl IntoView {
 pub fn SearchPage() -> impl IntoView {
     let q = use_query_map();
     let query = Memo::new(move |_| q.with(|m| m.get("q").unwrap_or_default()));
-    let navigate = use_navigate();
+    let nav = expect_context::<crate::ui::shell::Nav>();
     let hits = Memo::new(move |_| search(index(), &query.get(), 100));
     let input = RwSignal::new(query.get_untracked());
     Effect::new(move |_| input.set(query.get()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        navigate(&format!("/search?q={}", js_sys::encode_uri_component(&input.get_untracked())), Default::default());
+        nav.go(&format!("/search?q={}", js_sys::encode_uri_component(&input.get_untracked())));
     };
     view! {
         <Title text="Search · Rollback Lab" />

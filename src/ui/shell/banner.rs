@@ -29,7 +29,7 @@ pub fn StoreBanner() -> impl IntoView {
         let download_progress =
             matches!(problem, Problem::SaveFailed { .. } | Problem::Unavailable { .. }).then(|| {
                 let on_click = move |_| {
-                    let json = state.progress.with_untracked(|p| p.to_json_pretty());
+                    let json = state.export_json();
                     let _ = util::download("rollback-lab-progress.json", "application/json", &json);
                 };
                 view! {
@@ -64,7 +64,7 @@ pub fn StoreBanner() -> impl IntoView {
 /// "A new version is ready": shown when the service worker has installed a
 /// newer build (the page script fires `rollback-lab:update-ready`). The page
 /// keeps running the build it started with until the learner reloads, so it
-/// never mixes files of two builds.
+/// never mixes files of two versions.
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
     let ready = RwSignal::new(false);

@@ -12,40 +12,101 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 use crate::core::routes::{self, Route};
-use crate::ui::edition::Config;
 use crate::ui::search;
 use crate::ui::state::{course, AppState};
 use crate::ui::util::{self, StatusMessage};
 
 pub use nav::Sidebar;
 
-/// The root component, for one build of the app (see `ui::edition`).
-#[component]
-pub fn App(config: Config) -> impl IntoView {
+/// Where the app is, and how it goes somewhere else: the router's location
+/// and `navigate` in the reader and tools builds; in the home build, which
+/// has no router, the course map's own address and a page load.
+#[derive(Clone, Copy)]
+pub struct Nav {
+    pub route: Signal<Route>,
+    navigate: Callback<String>,
+}
+
+impl Nav {
+    /// Go to an app path ("/search?q=x"): through the router when this
+    /// build has the page, as a full page load when another build serves it.
+    pub fn go(&self, path: &str) {
+        let (route_path, _, _) = routes::split_href(path);
+        if crate::ui::edition::is_elsewhere(&routes::parse(route_path)) {
+            let _ = window().location().assign(&util::app_href(path));
+        } else {
+            // The router adds the base path itself.
+            self.navigate.run(path.to_string());
+        }
+    }
+}
+
+/// The current route.
+pub fn use_route() -> Signal<Route> {
+    expect_context::<Nav>().route
+}
+
+/// What every build's root sets up first: marks, context, state, theme.
+fn setup() {
     util::mark("app-start");
-    provide_context(config);
     provide_meta_context();
     let state = AppState::init();
     provide_context(state);
-    let status = StatusMessage(RwSignal::new(String::new()));
-    provide_context(status);
+    provide_context(StatusMessage(RwSignal::new(String::new())));
     theme::apply_theme(state);
+}
+
+/// The root of the reader and tools builds: the router around the shell.
+#[component]
+pub fn App() -> impl IntoView {
+    setup();
     let base = util::base().to_string();
     view! {
         <Router base=base>
-            <Shell />
+            <RoutedShell />
         </Router>
     }
 }
 
-/// The current route, from the location (without base).
-pub fn use_route() -> Memo<Route> {
+#[component]
+fn RoutedShell() -> impl IntoView {
     let location = use_location();
-    Memo::new(move |_| routes::parse(&util::strip_base(&location.pathname.get())))
+    let route = Memo::new(move |_| routes::parse(&util::strip_base(&location.pathname.get())));
+    let navigate = use_navigate();
+    provide_context(Nav {
+        route: route.into(),
+        navigate: Callback::new(move |path: String| navigate(&path, Default::default())),
+    });
+    view! {
+        <Shell>
+            <Routes fallback=|| view! { <Dispatch /> }>
+                <RouterRoute path=path!("/*any") view=Dispatch />
+            </Routes>
+        </Shell>
+    }
+}
+
+/// The root of the home build: the shell without a router (every link
+/// leads to another build, so the browser loads it).
+#[component]
+pub fn HomeApp() -> impl IntoView {
+    setup();
+    let here = routes::parse(&util::strip_base(&window().location().pathname().unwrap_or_default()));
+    provide_context(Nav {
+        route: Signal::derive(move || here.clone()),
+        navigate: Callback::new(|path: String| {
+            let _ = window().location().assign(&util::app_href(&path));
+        }),
+    });
+    view! {
+        <Shell>
+            <Dispatch />
+        </Shell>
+    }
 }
 
 #[component]
-fn Shell() -> impl IntoView {
+fn Shell(children: Children) -> impl IntoView {
     let route = use_route();
     let menu_open = RwSignal::new(false);
     let status = expect_context::<StatusMessage>();
@@ -139,11 +200,7 @@ fn Shell() -> impl IntoView {
         <banner::UpdateBanner />
         <div class="layout">
             <Sidebar open=menu_open />
-            <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <Dispatch /> }>
-                    <RouterRoute path=path!("/*any") view=Dispatch />
-                </Routes>
-            </main>
+            <main id="main" tabindex="-1">{children()}</main>
         </div>
         <div class="toast" role="status" aria-live="polite" aria-atomic="true">
             {move || status.0.get()}
@@ -183,8 +240,8 @@ pub fn NotFound(path: String) -> impl IntoView {
 
 /// ← and → move to the previous and next page, unless the learner is typing
 /// or a modifier key is held.
-fn keyboard_navigation(route: Memo<Route>) {
-    let navigate = use_navigate();
+fn keyboard_navigation(route: Signal<Route>) {
+    let nav = expect_context::<Nav>();
     let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
         if ev.default_prevented() || ev.alt_key() || ev.ctrl_key() || ev.meta_key() || ev.shift_key() {
             return;
@@ -229,13 +286,7 @@ fn keyboard_navigation(route: Memo<Route>) {
         };
         if let Some(path) = target {
             ev.prevent_default();
-            if crate::ui::edition::is_elsewhere(&routes::parse(&path)) {
-                // The page lives in the other build: load it.
-                let _ = window().location().assign(&util::app_href(&path));
-            } else {
-                // The router adds the base path itself.
-                navigate(&path, Default::default());
-            }
+            nav.go(&path);
         }
     });
     on_cleanup(move || handle.remove());

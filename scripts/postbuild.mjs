@@ -141,9 +141,14 @@ function template(html, build) {
     `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`,
   );
   if (!out.includes("Content-Security-Policy")) fail(`${build}: no <meta charset> to put the policy after`);
+  // A static first paint (the header and the page's title) until the app
+  // mounts and removes it: the page is not blank while the .wasm loads.
   out = out.replace(
     /<body><\/body>/,
-    `<body><noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript></body>`,
+    `<body><div class="boot" aria-hidden="true"><div class="topbar"><span class="brand"><span class="brand-mark">↺</span> Rollback Lab</span></div>` +
+      `<div class="layout"><div class="sidebar"></div><div class="boot-main"><div class="page"><p class="boot-title">__BOOT_TITLE__</p>` +
+      `<noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript>` +
+      `</div></div></div></div></body>`,
   );
   for (const needle of ["<base", "<script type=\"module\">", "data-trunk"]) {
     if (out.includes(needle)) fail(`${build}: ${needle} left in the page`);
@@ -164,7 +169,10 @@ if (!templates.home.includes("rollback-lab-search-index")) fail("home: no base <
 function page(build, title, description) {
   const t = templates[build];
   if (!t) fail(`unknown build ${build}`);
+  // The page's own heading: "Quick test · Rollback Lab" → "Quick test".
+  const heading = title.startsWith("Rollback Lab") ? "Rollback Lab" : title.replace(/ · Rollback Lab$/, "");
   return t
+    .replace("__BOOT_TITLE__", esc(heading))
     .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>`)
     .replace(/<meta name="description" content="[^"]*"/, `<meta name="description" content="${esc(description)}"`);
 }

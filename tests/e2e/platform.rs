@@ -204,6 +204,9 @@ fn dist_deploys_to_a_static_host_as_is() {
         if route != Route::Home {
             assert!(title.starts_with(&heading.replace('&', "&amp;")), "{rel}: title {title}, heading {heading}");
         }
+        // A static first paint with the page's heading, until the app mounts.
+        let first_paint = format!("class=\"boot-title\">{}<", heading.replace('&', "&amp;"));
+        assert!(html.contains(&first_paint), "{rel}: no first paint {first_paint}");
         let build = format!("boot-{}-", c.build_of(&route).name());
         assert!(html.contains(&build), "{rel} must boot {build}");
         // Only the home build fetches the search index (the others embed it).

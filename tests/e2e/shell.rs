@@ -25,6 +25,8 @@ async fn every_route_renders_its_heading_without_console_errors() -> R {
         b.open(&path).await?;
         b.wait_for_text("main h1", &title).await.map_err(|e| format!("{path}: {e}"))?;
         b.assert_no_errors(&path).await?;
+        // The static first paint is gone once the app is up.
+        b.wait_js("document.querySelectorAll('.boot, .boot-title').length === 0").await?;
         let doc_title = b.js("return document.title;").await?;
         assert!(doc_title.as_str().is_some_and(|t| t.contains("Rollback Lab")), "{path}: title {doc_title}");
     }

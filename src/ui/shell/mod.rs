@@ -217,8 +217,14 @@ fn Dispatch() -> impl IntoView {
         let r = route.get();
         let view = page(r);
         // The page is in the document once this effect runs: the
-        // performance script measures navigation start → "app-ready".
-        Effect::new(|_| util::mark_once("app-ready"));
+        // performance script measures navigation start → "app-ready", and
+        // the build's static first paint (`.boot`) can go.
+        Effect::new(|_| {
+            util::mark_once("app-ready");
+            if let Some(boot) = document().query_selector("body > .boot").ok().flatten() {
+                boot.remove();
+            }
+        });
         view
     }
 }

@@ -11,8 +11,8 @@
 //   the content security policy needs no 'unsafe-inline';
 // - the CSP as a <meta> in every page, and the base path as a <meta> (the
 //   policy's `base-uri 'none'` forbids <base>);
-// - the search index as `search-<hash>.json`, named in the home build's
-//   pages by a <meta> (the home build fetches it; the others embed it);
+// - the search index as `search-<hash>.json`, named in every page by a
+//   <meta> (the app fetches it the first time search is used);
 // - one HTML entry per route (`learn/<slug>/index.html` …, each with its own
 //   title and description, booting the build that route needs), and
 //   404.html for unknown paths;
@@ -71,7 +71,7 @@ for (const [dir, build] of [[toolsDist, "tools"], [homeDist, "home"]]) {
   for (const name of names) fs.copyFileSync(path.join(dir, name), path.join(dist, name));
 }
 
-// The search index, for the home build to fetch.
+// The search index, for the app to fetch.
 const searchIndex = read(searchJson).trim();
 try {
   if (!Array.isArray(JSON.parse(searchIndex).sections)) throw new Error("no sections");
@@ -156,15 +156,14 @@ function template(html, build) {
   return out;
 }
 
-const templates = {
-  reader: template(readerHtml, "reader"),
-  tools: template(toolsHtml, "tools"),
-  home: template(homeHtml, "home").replace(
+const templates = {};
+for (const [build, html] of [["reader", readerHtml], ["tools", toolsHtml], ["home", homeHtml]]) {
+  templates[build] = template(html, build).replace(
     /(<meta name="rollback-lab-base"[^>]*\/>)/,
     `$1\n    <meta name="rollback-lab-search-index" content="${esc(searchName)}" />`,
-  ),
-};
-if (!templates.home.includes("rollback-lab-search-index")) fail("home: no base <meta> to put the search index after");
+  );
+  if (!templates[build].includes("rollback-lab-search-index")) fail(`${build}: no base <meta> to put the search index after`);
+}
 
 function page(build, title, description) {
   const t = templates[build];

@@ -29,8 +29,6 @@ pub struct Config {
     pub course: fn() -> Result<crate::core::content::Course, Vec<crate::core::content::ContentError>>,
     /// How the progress document is read and written.
     pub codec: crate::store::Codec,
-    /// The embedded search index, or `None` when the build fetches it.
-    pub search_index: Option<fn() -> crate::core::search::SearchIndex>,
     /// Renders the page of a route.
     pub page: fn(Route) -> AnyView,
     /// Renders a `{{#directive}}` in a lesson.

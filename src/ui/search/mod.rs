@@ -1,9 +1,9 @@
 //! Search: a box in the header (and the `/` key) with results as you type,
-//! and a results page. The index is built at build time: the reader and
-//! tools builds embed it; the home build, kept small, fetches the same index
-//! as a hashed JSON file (named by a `<meta>`, kept offline by the service
-//! worker) the first time the box is used. The matching words are
-//! highlighted; the number of results is announced.
+//! and a results page. The index is built at build time and written as a
+//! hashed JSON file (named by a `<meta>` in every page, kept offline by the
+//! service worker), which the app fetches the first time search is used, so
+//! no build carries it in its .wasm. The matching words are highlighted; the
+//! number of results is announced.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,22 +15,41 @@ use crate::ui::util;
 
 static INDEX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
 
-/// The index if this build has it (embedded, or fetched already); an empty
-/// one while a fetched index is still on its way.
+/// The index once fetched; an empty one before.
 pub fn index() -> &'static SearchIndex {
     static EMPTY: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
-    match crate::ui::edition::config().search_index {
-        Some(embedded) => INDEX.get_or_init(embedded),
-        None => INDEX.get().unwrap_or_else(|| EMPTY.get_or_init(SearchIndex::default)),
+    INDEX.get().unwrap_or_else(|| EMPTY.get_or_init(SearchIndex::default))
+}
+
+/// Whether the index can be searched yet.
+#[derive(Clone, Debug, PartialEq)]
+enum IndexState {
+    /// Not asked for yet, or on its way.
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// The index's state, shared by the header box and the results page.
+#[derive(Clone, Copy)]
+pub struct SearchState {
+    state: RwSignal<IndexState>,
+    started: StoredValue<bool>,
+}
+
+impl SearchState {
+    /// Fetch the index unless that has started already.
+    fn want(&self) {
+        if !self.started.get_value() {
+            self.started.set_value(true);
+            fetch_index(self.state);
+        }
     }
 }
 
-/// Whether the index can be searched yet, as the header box sees it.
-#[derive(Clone, Debug, PartialEq)]
-enum IndexState {
-    Ready,
-    Loading,
-    Failed(String),
+/// Provide the search state (the shell does, once).
+pub fn provide_search_state() {
+    provide_context(SearchState { state: RwSignal::new(IndexState::Loading), started: StoredValue::new(false) });
 }
 
 /// The address of the fetched index, from the page's `<meta>`.
@@ -43,7 +62,7 @@ fn index_url() -> Option<String> {
         .map(|name| util::app_href(&format!("/{name}")))
 }
 
-/// Fetch and parse the index (the home build), reporting to `state`.
+/// Fetch and parse the index, reporting to `state`.
 fn fetch_index(state: RwSignal<IndexState>) {
     if INDEX.get().is_some() {
         state.set(IndexState::Ready);
@@ -120,16 +139,10 @@ fn hit_view(hit: &Hit) -> impl IntoView {
 #[component]
 pub fn HeaderSearch() -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let embedded = crate::ui::edition::config().search_index.is_some();
-    let index_state = RwSignal::new(if embedded { IndexState::Ready } else { IndexState::Loading });
-    let fetch_started = StoredValue::new(embedded);
-    // The first use of the box fetches the index (home build only).
-    let want_index = move || {
-        if !fetch_started.get_value() {
-            fetch_started.set_value(true);
-            fetch_index(index_state);
-        }
-    };
+    let search_state = expect_context::<SearchState>();
+    let index_state = search_state.state;
+    // The first use of the box fetches the index.
+    let want_index = move || search_state.want();
     let open = RwSignal::new(false);
     let hits = Memo::new(move |_| {
         index_state.track();
@@ -327,7 +340,13 @@ pub fn SearchPage() -> impl IntoView {
     let q = use_query_map();
     let query = Memo::new(move |_| q.with(|m| m.get("q").unwrap_or_default()));
     let nav = expect_context::<crate::ui::shell::Nav>();
-    let hits = Memo::new(move |_| search(index(), &query.get(), 100));
+    let search_state = expect_context::<SearchState>();
+    search_state.want();
+    let index_state = search_state.state;
+    let hits = Memo::new(move |_| {
+        index_state.track();
+        search(index(), &query.get(), 100)
+    });
     let input = RwSignal::new(query.get_untracked());
     Effect::new(move |_| input.set(query.get()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -351,6 +370,10 @@ pub fn SearchPage() -> impl IntoView {
                     let n = hits.with(Vec::len);
                     if query.with(|q| q.trim().is_empty()) {
                         "Type a word or two, for example order_status or burn rate.".to_string()
+                    } else if let IndexState::Failed(e) = index_state.get() {
+                        format!("Search is not available: {e}. Reload the page to try again.")
+                    } else if index_state.get() == IndexState::Loading {
+                        "Loading the search index…".to_string()
                     } else {
                         format!("{n} {} for “{}”.", if n == 1 { "result" } else { "results" }, query.get())
                     }
@@ -358,7 +381,8 @@ pub fn SearchPage() -> impl IntoView {
             </p>
             {move || {
                 let q = query.get();
-                (hits.with(Vec::is_empty) && !q.trim().is_empty()).then(|| suggest(index(), &q)).flatten().map(|better| {
+                let ready = index_state.get() == IndexState::Ready;
+                (ready && hits.with(Vec::is_empty) && !q.trim().is_empty()).then(|| suggest(index(), &q)).flatten().map(|better| {
                     let href = util::app_href(&format!("/search?q={}", String::from(js_sys::encode_uri_component(&better))));
                     view! { <p class="search-suggestion">"Did you mean " <a href=href>{better}</a> "?"</p> }
                 })

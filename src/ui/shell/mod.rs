@@ -53,6 +53,7 @@ fn setup() {
     let state = AppState::init();
     provide_context(state);
     provide_context(StatusMessage(RwSignal::new(String::new())));
+    search::provide_search_state();
     theme::apply_theme(state);
 }
 

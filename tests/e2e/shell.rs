@@ -243,5 +243,15 @@ async fn no_page_scrolls_sideways_on_a_phone() -> R {
         }
     }
     assert!(failures.is_empty(), "pages wider than the screen:\n{}", failures.join("\n"));
+    // The header's search results fit the screen too.
+    b.open("/").await?;
+    b.click("#search-box").await?;
+    b.keys("burn rate").await?;
+    b.wait_for_css(".search-results .search-hit").await?;
+    let fit = b
+        .js("const r = document.querySelector('.search-results').getBoundingClientRect(); return [r.left, r.right, document.documentElement.clientWidth, document.documentElement.scrollWidth];")
+        .await?;
+    let n = |i: usize| fit[i].as_f64().unwrap_or(f64::NAN);
+    assert!(n(0) >= 0.0 && n(1) <= n(2) && n(3) <= n(2), "search results outside the screen: {fit}");
     Ok(())
 }

@@ -348,12 +348,17 @@ pub fn ThresholdExplorer() -> impl IntoView {
     }
 }
 
+/// The questions lessons embed, parsed once (a lesson used to decode the
+/// whole file for each of its checks).
+fn checks() -> &'static [crate::core::quiz::Question] {
+    static C: std::sync::OnceLock<Vec<crate::core::quiz::Question>> = std::sync::OnceLock::new();
+    C.get_or_init(|| course().as_ref().ok().and_then(|c| c.checks().ok()).map(|q| q.questions).unwrap_or_default())
+}
+
 /// `{{#quiz id}}`: one question with immediate feedback.
 #[component]
 pub fn QuizCheck(id: String) -> impl IntoView {
-    let Some(q) =
-        course().as_ref().ok().and_then(|c| c.checks().ok()).and_then(|q| q.questions.into_iter().find(|x| x.id == id))
-    else {
+    let Some(q) = checks().iter().find(|x| x.id == id).cloned() else {
         return view! { <p class="directive-missing">"(question missing)"</p> }.into_any();
     };
     let response = RwSignal::new(None::<Response>);

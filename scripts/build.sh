@@ -3,7 +3,7 @@
 # offline: it uses the installed tools only), then scripts/postbuild.mjs
 # makes one deployable dist/ of them (route entries, CSP, service worker,
 # .gz/.br).
-# Extra arguments go to both `trunk build`s, e.g. --public-url /course/.
+# Extra arguments go to every `trunk build`, e.g. --public-url /course/.
 # DIST=other/dir puts the result elsewhere (the tests build a sub-path copy).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -145,9 +145,9 @@ function template(html, build) {
   // mounts and removes it: the page is not blank while the .wasm loads.
   out = out.replace(
     /<body><\/body>/,
-    `<body><div class="boot" aria-hidden="true"><div class="topbar"><span class="brand"><span class="brand-mark">↺</span> Rollback Lab</span></div>` +
+    `<body><noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript>` +
+      `<div class="boot" aria-hidden="true"><div class="topbar"><span class="brand"><span class="brand-mark">↺</span> Rollback Lab</span></div>` +
       `<div class="layout"><div class="sidebar"></div><div class="boot-main"><div class="page"><p class="boot-title">__BOOT_TITLE__</p>` +
-      `<noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript>` +
       `</div></div></div></div></body>`,
   );
   for (const needle of ["<base", "<script type=\"module\">", "data-trunk"]) {
@@ -171,7 +171,7 @@ function page(build, title, description) {
   // The page's own heading: "Quick test · Rollback Lab" → "Quick test".
   const heading = title.startsWith("Rollback Lab") ? "Rollback Lab" : title.replace(/ · Rollback Lab$/, "");
   return t
-    .replace("__BOOT_TITLE__", esc(heading))
+    .replace("__BOOT_TITLE__", () => esc(heading))
     .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>`)
     .replace(/<meta name="description" content="[^"]*"/, `<meta name="description" content="${esc(description)}"`);
 }

@@ -355,3 +355,35 @@ fn the_outline_codec_writes_a_fresh_or_older_document_safely() {
     assert!(matches!(loaded.problem, Some(Problem::Unreadable { backup_key: Some(_), .. })));
     assert_eq!(store::backups(&b).len(), 1);
 }
+
+#[test]
+fn the_outline_codec_never_overwrites_what_it_cannot_read_unless_it_was_kept() {
+    // Loaded from a readable document; then another tab stores a newer
+    // schema: a theme change here must leave it alone.
+    let raw = std::fs::read_to_string("tests/fixtures/progress/v3.json").unwrap();
+    let b = backend_with(&raw);
+    let mut p = store::load_with(&b, 1.0, store::OUTLINE).progress;
+    let newer = raw.replacen("\"schema_version\": 3", &format!("\"schema_version\": {}", SCHEMA_VERSION + 1), 1);
+    b.items.borrow_mut().insert(KEY.into(), newer.clone());
+    p.set_theme("dark", 2.0);
+    assert!(
+        matches!(store::save_with(&b, &p, store::OUTLINE), Err(StoreError::Other(m)) if m.contains("newer version"))
+    );
+    assert_eq!(b.items.borrow()[KEY], newer, "the newer document is untouched");
+    // Text that became unreadable after loading (no backup of it): refused too.
+    b.items.borrow_mut().insert(KEY.into(), "{garbage".into());
+    assert!(store::save_with(&b, &p, store::OUTLINE).is_err());
+    assert_eq!(b.items.borrow()[KEY], "{garbage");
+    // Unreadable at load time, so backed up: the save may replace it.
+    let b = backend_with("{garbage");
+    let mut p = store::load_with(&b, 3.0, store::OUTLINE).progress;
+    p.set_theme("light", 4.0);
+    store::save_with(&b, &p, store::OUTLINE).unwrap();
+    assert_eq!(progress::decode(&b.items.borrow()[KEY]).unwrap().0.theme.map(|t| t.value), Some("light".into()));
+    // No room for a backup: replaced only after the learner discards it.
+    let b = backend_with("{garbage");
+    assert!(store::save_with(&b, &p, store::OUTLINE).is_err());
+    store::discard_stored(&b).unwrap();
+    store::save_with(&b, &p, store::OUTLINE).unwrap();
+    assert!(progress::decode(&b.items.borrow()[KEY]).is_ok());
+}

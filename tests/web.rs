@@ -166,3 +166,37 @@ async fn a_storage_event_from_another_tab_is_merged() {
     let stored = storage.get_item(rollback_lab::store::KEY).unwrap().unwrap();
     assert!(stored.contains("\"mine\"") && stored.contains("\"theirs\""), "merged and written back: {stored}");
 }
+
+#[wasm_bindgen_test]
+async fn a_newer_version_saved_by_another_tab_pauses_saving_here() {
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    let el = container();
+    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let state_slot = state_out.clone();
+    let _handle = leptos::mount::mount_to(el.clone(), move || {
+        let state = rollback_lab::ui::state::AppState::init();
+        provide_context(state);
+        *state_slot.borrow_mut() = Some(state);
+        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
+    });
+    tick().await;
+    let state = state_out.borrow().unwrap();
+    assert!(state.writable.get_untracked());
+    // Another tab, running a newer version, stores schema 99.
+    let newer = r#"{"schema_version": 99, "lessons": {}}"#;
+    storage.set_item(rollback_lab::store::KEY, newer).unwrap();
+    eval(&format!(
+        "window.dispatchEvent(new StorageEvent('storage', {{ key: {:?}, newValue: {:?} }}));",
+        rollback_lab::store::KEY,
+        newer
+    ));
+    tick().await;
+    assert!(!state.writable.get_untracked(), "saving pauses");
+    let text = el.text_content().unwrap();
+    assert!(text.contains("Saving is paused in this tab"), "{text}");
+    // A change here stays in memory and leaves the newer document alone.
+    state.update(|p| p.set_done("canary-releases", true, 5.0));
+    assert_eq!(storage.get_item(rollback_lab::store::KEY).unwrap().as_deref(), Some(newer));
+    assert!(state.progress.with_untracked(|p| p.is_done("canary-releases")));
+}

@@ -447,18 +447,19 @@ pub fn decode_outline(raw: &str) -> Result<(Progress, u32), DecodeError> {
 
 /// The document to store when only the theme may have changed (the home
 /// build): the `stored` document, migrated to this schema, with `progress`'s
-/// theme; everything else in it is kept as it was. With nothing stored, or
-/// nothing readable (a backup was made when it was loaded), a new document
-/// that holds only the theme.
-pub fn patch_theme(progress: &Progress, stored: Option<&str>) -> String {
-    let mut doc = match stored.map(decode_value) {
-        Some(Ok((value, _))) => value,
-        _ => serde_json::json!({ "schema_version": SCHEMA_VERSION }),
+/// theme; everything else in it is kept as it was. With nothing stored, a
+/// new document that holds only the theme. A stored document that cannot be
+/// read is an error: the caller decides whether it may be replaced (see
+/// `store::OUTLINE`).
+pub fn patch_theme(progress: &Progress, stored: Option<&str>) -> Result<String, DecodeError> {
+    let mut doc = match stored {
+        Some(raw) => decode_value(raw)?.0,
+        None => serde_json::json!({ "schema_version": SCHEMA_VERSION }),
     };
     if let (Value::Object(map), Some(theme)) = (&mut doc, &progress.theme) {
         map.insert("theme".into(), serde_json::json!({ "value": theme.value, "at": theme.at }));
     }
-    doc.to_string()
+    Ok(doc.to_string())
 }
 
 /// Parse, check the version of, and migrate a stored document, untyped.

@@ -50,18 +50,42 @@ impl std::fmt::Display for StoreError {
 pub struct Codec {
     /// Read a stored or imported document of any known version.
     pub decode: fn(&str) -> Result<(Progress, u32), DecodeError>,
-    /// The text to store (or download) for the document, given a way to
-    /// read what is stored now.
-    pub encode: fn(&Progress, &dyn Fn() -> Option<String>) -> String,
+    /// The text to store (or download) for the document, given the backend
+    /// it goes to.
+    pub encode: fn(&Progress, &dyn Backend) -> Result<String, StoreError>,
 }
 
 /// The whole document, read and written as it is.
-pub const FULL: Codec = Codec { decode: progress::decode, encode: |p, _| p.to_json() };
+pub const FULL: Codec = Codec { decode: progress::decode, encode: |p, _| Ok(p.to_json()) };
 
 /// The course map's outline of the document; a save writes the theme into
 /// the stored document and keeps the rest of it untouched.
-pub const OUTLINE: Codec =
-    Codec { decode: progress::decode_outline, encode: |p, stored| progress::patch_theme(p, stored().as_deref()) };
+pub const OUTLINE: Codec = Codec { decode: progress::decode_outline, encode: encode_outline };
+
+/// [`OUTLINE`]'s save. The stored document is patched. When it cannot be
+/// read, it is replaced only if it was backed up (it was unreadable when the
+/// page loaded, and the learner's copy is safe); a document that became
+/// unreadable since, or one from a newer version, is never overwritten.
+fn encode_outline(p: &Progress, backend: &dyn Backend) -> Result<String, StoreError> {
+    let stored = backend.get(KEY)?;
+    match progress::patch_theme(p, stored.as_deref()) {
+        Ok(text) => Ok(text),
+        Err(DecodeError::Future(v)) => Err(StoreError::Other(format!(
+            "another tab saved with a newer version of Rollback Lab (schema {v}); reload this page to use it"
+        ))),
+        Err(e) => {
+            let raw = stored.unwrap_or_default();
+            let backed_up = backups(backend).iter().any(|k| backend.get(k).ok().flatten().as_deref() == Some(&raw));
+            if backed_up {
+                progress::patch_theme(p, None).map_err(|e| StoreError::Other(e.to_string()))
+            } else {
+                Err(StoreError::Other(format!(
+                    "the saved progress changed and can't be read here ({e}); reload this page"
+                )))
+            }
+        }
+    }
+}
 
 /// Key-value storage, as local storage offers it.
 pub trait Backend {
@@ -120,6 +144,10 @@ impl Problem {
             Problem::SaveFailed { error } => format!(
                 "Your last change could not be saved: {error}. It is still here in this tab. Download your progress \
                  (or your draft) to keep it, and free some space for this site."
+            ),
+            Problem::SyncFailed { error: error @ DecodeError::Future(_) } => format!(
+                "Another tab saved progress that this tab could not read ({error}). Saving is paused in this tab so \
+                 that it stays untouched: reload the page to use the newer version."
             ),
             Problem::SyncFailed { error } => format!(
                 "Another tab saved progress that this tab could not read ({error}). This tab kept its own progress."
@@ -209,7 +237,13 @@ pub fn save(backend: &dyn Backend, progress: &Progress) -> Result<(), StoreError
 
 /// [`save`] with a build's codec.
 pub fn save_with(backend: &dyn Backend, progress: &Progress, codec: Codec) -> Result<(), StoreError> {
-    backend.set(KEY, &(codec.encode)(progress, &|| backend.get(KEY).ok().flatten()))
+    backend.set(KEY, &(codec.encode)(progress, backend)?)
+}
+
+/// Remove the stored document (the learner chose to discard what could not
+/// be read, after being offered a download).
+pub fn discard_stored(backend: &dyn Backend) -> Result<(), StoreError> {
+    backend.remove(KEY)
 }
 
 /// What an import file would do.

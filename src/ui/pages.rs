@@ -24,6 +24,7 @@ pub fn home_config() -> Config {
 fn home_page(route: Route) -> AnyView {
     match route {
         Route::Home => view! { <home::HomePage /> }.into_any(),
+        Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
         other => view! { <LoadTools route=other /> }.into_any(),
     }
 }

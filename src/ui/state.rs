@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::core::content::Course;
-use crate::core::progress::Progress;
+use crate::core::progress::{DecodeError, Progress};
 use crate::store::{self, Problem};
 use crate::ui::util;
 
@@ -73,7 +73,14 @@ impl AppState {
                     self.persist();
                 }
             }
-            Err(error) => self.problem.set(Some(Problem::SyncFailed { error })),
+            Err(error) => {
+                // A newer version's document is never overwritten: saving
+                // pauses here until the page is reloaded.
+                if matches!(error, DecodeError::Future(_)) {
+                    self.writable.set(false);
+                }
+                self.problem.set(Some(Problem::SyncFailed { error }));
+            }
         }
     }
 
@@ -81,7 +88,10 @@ impl AppState {
     /// cannot be saved).
     pub fn export_json(&self) -> String {
         let backend = store::web::backend();
-        self.progress.with_untracked(|p| (codec().encode)(p, &|| backend.get(store::KEY).ok().flatten()))
+        self.progress.with_untracked(|p| (codec().encode)(p, backend.as_ref())).unwrap_or_else(|_| {
+            // Nothing this build can write: what is stored, as it is.
+            backend.get(store::KEY).ok().flatten().unwrap_or_default()
+        })
     }
 
     /// Let saves overwrite the stored document again (after the learner
@@ -89,6 +99,10 @@ impl AppState {
     pub fn discard_unreadable(&self) {
         self.writable.set(store::web::is_persistent());
         self.problem.set(None);
+        // Discarding means the unreadable text goes: the next save starts
+        // from this tab's document (a build that patches would otherwise
+        // refuse to replace what it cannot read).
+        let _ = store::discard_stored(store::web::backend().as_ref());
         self.persist();
     }
 }

@@ -105,11 +105,14 @@ async fn arrow_keys_move_between_pages() -> R {
     b.keys("\u{E012}").await?;
     b.wait_for_text("main h1", &pages[0].front.title).await?;
     // Before the first page comes the course map, and → leads back from
-    // there: in the reader, and from the home build (a full page load).
+    // there: in the reader without a page load (the marker survives), and
+    // from the home build (a full page load).
+    b.js("window.__sameDocument = true;").await?;
     b.keys("\u{E012}").await?;
     b.wait_for_text("main h1", "Rollback Lab").await?;
     b.keys("\u{E014}").await?;
     b.wait_for_text("main h1", &pages[0].front.title).await?;
+    assert_eq!(b.js("return window.__sameDocument === true;").await?, serde_json::json!(true), "stayed in the reader");
     b.open("/").await?;
     b.wait_js("document.querySelector('script[src*=boot-home]')").await?;
     b.wait_for_text("main h1", "Rollback Lab").await?;

@@ -38,11 +38,12 @@ pub struct SearchState {
 }
 
 impl SearchState {
-    /// Fetch the index unless that has started already.
+    /// Fetch the index unless that has started already (after a failure,
+    /// the next use tries again).
     fn want(&self) {
         if !self.started.get_value() {
             self.started.set_value(true);
-            fetch_index(self.state);
+            fetch_index(*self);
         }
     }
 }
@@ -62,8 +63,9 @@ fn index_url() -> Option<String> {
         .map(|name| util::app_href(&format!("/{name}")))
 }
 
-/// Fetch and parse the index, reporting to `state`.
-fn fetch_index(state: RwSignal<IndexState>) {
+/// Fetch and parse the index, reporting to `search`.
+fn fetch_index(search: SearchState) {
+    let state = search.state;
     if INDEX.get().is_some() {
         state.set(IndexState::Ready);
         return;
@@ -95,6 +97,7 @@ fn fetch_index(state: RwSignal<IndexState>) {
             }
             Err(e) => {
                 let _ = state.try_set(IndexState::Failed(e));
+                let _ = search.started.try_set_value(false);
             }
         }
     });
@@ -294,7 +297,7 @@ pub fn HeaderSearch() -> impl IntoView {
                     {move || {
                         let list = hits.get();
                         if let IndexState::Failed(e) = index_state.get() {
-                            view! { <p class="muted">{format!("Search is not available: {e}. Reload the page to try again.")}</p> }.into_any()
+                            view! { <p class="muted">{format!("Search is not available: {e}. Try again, or reload the page.")}</p> }.into_any()
                         } else if index_state.get() == IndexState::Loading {
                             view! { <p class="muted">"Loading the search index…"</p> }.into_any()
                         } else if list.is_empty() {
@@ -371,7 +374,7 @@ pub fn SearchPage() -> impl IntoView {
                     if query.with(|q| q.trim().is_empty()) {
                         "Type a word or two, for example order_status or burn rate.".to_string()
                     } else if let IndexState::Failed(e) = index_state.get() {
-                        format!("Search is not available: {e}. Reload the page to try again.")
+                        format!("Search is not available: {e}. Try again, or reload the page.")
                     } else if index_state.get() == IndexState::Loading {
                         "Loading the search index…".to_string()
                     } else {

@@ -72,6 +72,24 @@ async fn the_theme_toggle_sets_the_document_theme_and_stores_it() {
     assert!(stored.contains(&format!("\"value\":\"{after}\"")), "{stored}");
 }
 
+/// The store banner mounted with a fresh `AppState` (loaded from local
+/// storage as it is now): the element, the state, and the mount's handle
+/// (keep it alive for the test).
+async fn banner_with_state() -> (web_sys::HtmlElement, rollback_lab::ui::state::AppState, impl Sized) {
+    let el = container();
+    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let state_slot = state_out.clone();
+    let handle = leptos::mount::mount_to(el.clone(), move || {
+        let state = rollback_lab::ui::state::AppState::init();
+        provide_context(state);
+        *state_slot.borrow_mut() = Some(state);
+        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
+    });
+    tick().await;
+    let state = state_out.borrow().expect("the state was made");
+    (el, state, handle)
+}
+
 fn eval(js: &str) {
     js_sys::eval(js).expect("eval");
 }
@@ -83,17 +101,7 @@ async fn disabled_local_storage_keeps_the_app_working_in_memory_with_a_banner() 
          Object.defineProperty(window, 'localStorage', { configurable: true, \
            get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });",
     );
-    let el = container();
-    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let state_slot = state_out.clone();
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
-        let state = rollback_lab::ui::state::AppState::init();
-        provide_context(state);
-        *state_slot.borrow_mut() = Some(state);
-        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
-    });
-    tick().await;
-    let state = state_out.borrow().unwrap();
+    let (el, state, _handle) = banner_with_state().await;
     assert!(matches!(state.problem.get_untracked(), Some(rollback_lab::store::Problem::Unavailable { .. })));
     let text = el.text_content().unwrap();
     assert!(text.contains("can't be kept"), "{text}");
@@ -108,17 +116,7 @@ async fn disabled_local_storage_keeps_the_app_working_in_memory_with_a_banner() 
 #[wasm_bindgen_test]
 async fn quota_exceeded_on_save_is_shown_and_the_work_is_kept() {
     window().local_storage().unwrap().unwrap().clear().unwrap();
-    let el = container();
-    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let state_slot = state_out.clone();
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
-        let state = rollback_lab::ui::state::AppState::init();
-        provide_context(state);
-        *state_slot.borrow_mut() = Some(state);
-        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
-    });
-    tick().await;
-    let state = state_out.borrow().unwrap();
+    let (el, state, _handle) = banner_with_state().await;
     eval(
         "window.__origSetItem = Storage.prototype.setItem; \
          Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
@@ -171,17 +169,7 @@ async fn a_storage_event_from_another_tab_is_merged() {
 async fn a_newer_version_saved_by_another_tab_pauses_saving_here() {
     let storage = window().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    let el = container();
-    let state_out = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let state_slot = state_out.clone();
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
-        let state = rollback_lab::ui::state::AppState::init();
-        provide_context(state);
-        *state_slot.borrow_mut() = Some(state);
-        view! { <rollback_lab::ui::shell::banner::StoreBanner /> }
-    });
-    tick().await;
-    let state = state_out.borrow().unwrap();
+    let (el, state, _handle) = banner_with_state().await;
     assert!(state.writable.get_untracked());
     // Another tab, running a newer version, stores schema 99.
     let newer = r#"{"schema_version": 99, "lessons": {}}"#;

@@ -81,7 +81,7 @@ try {
 const searchName = `search-${hash(searchIndex)}.json`;
 fs.writeFileSync(path.join(dist, searchName), searchIndex);
 
-// One stylesheet: the links in order, concatenated (both builds link the same).
+// One stylesheet: the links in order, concatenated (every build links the same).
 const cssLinks = [...readerHtml.matchAll(/<link rel="stylesheet" href="([^"]+)"[^>]*\/?>/g)];
 if (cssLinks.length === 0) fail("no stylesheets in index.html");
 const css = cssLinks.map((m) => read(path.join(dist, m[1].slice(base.length)))).join("\n");

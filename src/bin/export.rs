@@ -4,8 +4,8 @@
 //!   path, build (`home`, `reader` or `tools`), page title, description.
 //!   The build script writes one HTML entry per route from it (see
 //!   ARCHITECTURE.md, "Three builds").
-//! - `export search-index` prints the search index the reader and tools
-//!   builds embed, as JSON: the home build fetches it.
+//! - `export search-index` prints the search index as JSON; the build
+//!   writes it as `search-<hash>.json`, which the app fetches.
 //! - `export static-pages OUT_DIR [CSS_HREF ...]` writes one plain HTML page
 //!   per content page (`OUT_DIR/<slug>.html`), rendered from the same
 //!   markdown by the same renderer, linking the given stylesheets: the

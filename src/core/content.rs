@@ -327,7 +327,7 @@ impl Course {
         }
     }
 
-    /// The search index built from these pages (the build script embeds the
+    /// The search index built from these pages (the build script makes the
     /// same one: see [`embedded_search_index`]).
     pub fn search_index(&self) -> super::search::SearchIndex {
         let texts: Vec<super::search::PageText<'_>> = self
@@ -721,7 +721,9 @@ fn collect_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<St
     }
 }
 
-/// The search index the build script made from the embedded pages.
+/// The search index the build script made from the embedded pages. Only
+/// `export search-index` uses it (it writes the file the app fetches); no
+/// browser build links it.
 pub fn embedded_search_index() -> super::search::SearchIndex {
     serde_json::from_str(embedded::SEARCH_INDEX).unwrap_or_default()
 }

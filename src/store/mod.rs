@@ -75,8 +75,7 @@ fn encode_outline(p: &Progress, backend: &dyn Backend) -> Result<String, StoreEr
         ))),
         Err(e) => {
             let raw = stored.unwrap_or_default();
-            let backed_up = backups(backend).iter().any(|k| backend.get(k).ok().flatten().as_deref() == Some(&raw));
-            if backed_up {
+            if backup_holding(backend, &raw).is_some() {
                 progress::patch_theme(p, None).map_err(|e| StoreError::Other(e.to_string()))
             } else {
                 Err(StoreError::Other(format!(
@@ -208,9 +207,7 @@ pub fn load_with(backend: &dyn Backend, now: f64, codec: Codec) -> Loaded {
         Err(error) => {
             // The same unreadable text may already be kept (a reload before
             // anything was saved): reuse that backup instead of copying again.
-            let existing =
-                backups(backend).into_iter().find(|k| backend.get(k).ok().flatten().as_deref() == Some(&raw));
-            let (backup_key, backup_ok) = match existing {
+            let (backup_key, backup_ok) = match backup_holding(backend, &raw) {
                 Some(k) => (k, true),
                 None => {
                     let k = format!("{BACKUP_PREFIX}{}", now as u64);
@@ -283,6 +280,17 @@ pub fn merge_from_other_tab_with(ours: &Progress, raw: &str, codec: Codec) -> Re
     let merged = progress::merge(&theirs, ours);
     let differs = merged != theirs;
     Ok((merged, differs))
+}
+
+/// The backup key that holds exactly `raw`, if one does.
+fn backup_holding(backend: &dyn Backend, raw: &str) -> Option<String> {
+    backups(backend).into_iter().find(|k| backend.get(k).ok().flatten().as_deref() == Some(raw))
+}
+
+/// The document as `codec` would store it, to download when it cannot be
+/// saved (or, when nothing this build can write, what is stored, as it is).
+pub fn export_with(backend: &dyn Backend, progress: &Progress, codec: Codec) -> String {
+    (codec.encode)(progress, backend).unwrap_or_else(|_| backend.get(KEY).ok().flatten().unwrap_or_default())
 }
 
 /// Backup keys present, newest last.

@@ -27,23 +27,22 @@ pub mod util;
 
 pub use shell::{App, HomeApp};
 
-/// Mount the home build (the course map alone).
+/// Mount the home build (the course map alone, without a router).
 pub fn mount_home() {
-    edition::install(pages::home_config());
-    leptos::mount::mount_to_body(HomeApp);
+    mount(pages::home_config(), HomeApp);
 }
 
 /// Mount the reader build (course map, lessons, glossary, search).
 pub fn mount_reader() {
-    mount(pages::reader_config());
+    mount(pages::reader_config(), App);
 }
 
 /// Mount the tools build (every page).
 pub fn mount_tools() {
-    mount(pages::tools_config());
+    mount(pages::tools_config(), App);
 }
 
-fn mount(config: edition::Config) {
+fn mount<V: leptos::prelude::IntoView + 'static>(config: edition::Config, root: fn() -> V) {
     edition::install(config);
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(root);
 }

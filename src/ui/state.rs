@@ -88,10 +88,7 @@ impl AppState {
     /// cannot be saved).
     pub fn export_json(&self) -> String {
         let backend = store::web::backend();
-        self.progress.with_untracked(|p| (codec().encode)(p, backend.as_ref())).unwrap_or_else(|_| {
-            // Nothing this build can write: what is stored, as it is.
-            backend.get(store::KEY).ok().flatten().unwrap_or_default()
-        })
+        self.progress.with_untracked(|p| store::export_with(backend.as_ref(), p, codec()))
     }
 
     /// Let saves overwrite the stored document again (after the learner

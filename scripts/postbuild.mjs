@@ -1,6 +1,6 @@
 // Turns Trunk's three builds into one deployable dist/ (run by scripts/build.sh):
 //
-//   node scripts/postbuild.mjs DIST TOOLS_DIST HOME_DIST ROUTES_TSV SEARCH_JSON
+//   node scripts/postbuild.mjs DIST TOOLS_DIST HOME_DIST ROUTES_TSV SEARCH_JSON PROSE_JSON
 //
 // DIST holds the reader build (index.html + assets), TOOLS_DIST the tools
 // build, HOME_DIST the home build; ROUTES_TSV is `export routes` (path,
@@ -16,6 +16,8 @@
 // - one HTML entry per route (`learn/<slug>/index.html` …, each with its own
 //   title and description, booting the build that route needs), and
 //   404.html for unknown paths;
+// - in each content page's first paint, its prose as the app renders it
+//   (PROSE_JSON, `export prose`), which the app adopts when it mounts;
 // - the service worker (`sw.js`) with the list of every file to keep offline
 //   and a version derived from their contents;
 // - `.gz` and `.br` beside every text asset and the .wasm.
@@ -24,9 +26,9 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 
-const [dist, toolsDist, homeDist, routesTsv, searchJson] = process.argv.slice(2);
-if (!dist || !toolsDist || !homeDist || !routesTsv || !searchJson) {
-  console.error("usage: node scripts/postbuild.mjs DIST TOOLS_DIST HOME_DIST ROUTES_TSV SEARCH_JSON");
+const [dist, toolsDist, homeDist, routesTsv, searchJson, proseJson] = process.argv.slice(2);
+if (!dist || !toolsDist || !homeDist || !routesTsv || !searchJson || !proseJson) {
+  console.error("usage: node scripts/postbuild.mjs DIST TOOLS_DIST HOME_DIST ROUTES_TSV SEARCH_JSON PROSE_JSON");
   process.exit(2);
 }
 
@@ -146,14 +148,33 @@ function template(html, build) {
   out = out.replace(
     /<body><\/body>/,
     `<body><noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript>` +
-      `<div class="boot" aria-hidden="true"><div class="topbar"><span class="brand"><span class="brand-mark">↺</span> Rollback Lab</span></div>` +
-      `<div class="layout"><div class="sidebar"></div><div class="boot-main"><div class="page"><p class="boot-title">__BOOT_TITLE__</p>` +
+      `<div class="boot" aria-hidden="true" inert><div class="topbar"><span class="brand"><span class="brand-mark">↺</span> Rollback Lab</span></div>` +
+      `<div class="layout"><div class="sidebar"></div><div class="boot-main"><div class="page">__BOOT_PAGE__` +
       `</div></div></div></div></body>`,
   );
   for (const needle of ["<base", "<script type=\"module\">", "data-trunk"]) {
     if (out.includes(needle)) fail(`${build}: ${needle} left in the page`);
   }
   return out;
+}
+
+// The first paint's page: the title, and for a content page its part,
+// summary and prose (already escaped by the renderer), which the app adopts
+// when it mounts (ARCHITECTURE.md, "Written prose").
+function bootPage(route, heading) {
+  const title = `<p class="boot-title">${esc(heading)}</p>`;
+  const p = route && prose[route];
+  if (!p) return title;
+  if (!["part", "summary", "lead", "rest"].every((k) => typeof p[k] === "string")) {
+    fail(`${proseJson}: ${route} has no part, summary, lead and rest`);
+  }
+  const slug = route.split("/").pop();
+  // The opening paragraphs are shown; the rest waits in a <template> (not
+  // laid out), so the first paint stays cheap.
+  return (
+    `<p class="eyebrow">${esc(p.part)}</p>${title}<p class="summary">${esc(p.summary)}</p>` +
+    `<div class="prose" data-prose="${esc(slug)}">${p.lead}<template>${p.rest}</template></div>`
+  );
 }
 
 const templates = {};
@@ -165,13 +186,22 @@ for (const [build, html] of [["reader", readerHtml], ["tools", toolsHtml], ["hom
   if (!templates[build].includes("rollback-lab-search-index")) fail(`${build}: no base <meta> to put the search index after`);
 }
 
-function page(build, title, description) {
+// Each content page's prose (`export prose`): path → { part, summary, html }.
+let prose;
+try {
+  prose = JSON.parse(read(proseJson));
+  if (typeof prose !== "object" || Array.isArray(prose)) throw new Error("not an object");
+} catch (e) {
+  fail(`${proseJson}: not the pages' prose (${e.message})`);
+}
+
+function page(build, title, description, route) {
   const t = templates[build];
   if (!t) fail(`unknown build ${build}`);
   // The page's own heading: "Quick test · Rollback Lab" → "Quick test".
   const heading = title.startsWith("Rollback Lab") ? "Rollback Lab" : title.replace(/ · Rollback Lab$/, "");
   return t
-    .replace("__BOOT_TITLE__", () => esc(heading))
+    .replace("__BOOT_PAGE__", () => bootPage(route, heading))
     .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>`)
     .replace(/<meta name="description" content="[^"]*"/, `<meta name="description" content="${esc(description)}"`);
 }
@@ -186,16 +216,19 @@ const routes = read(routesTsv)
     if (!route?.startsWith("/") || !title || !description) fail(`bad route line: ${l}`);
     return { route, build, title, description };
   });
+for (const key of Object.keys(prose)) {
+  if (!routes.some((r) => r.route === key)) fail(`${proseJson}: ${key} is not a route`);
+}
 const entries = [];
 for (const r of routes) {
   const rel = r.route === "/" ? "index.html" : `${r.route.slice(1)}/index.html`;
   fs.mkdirSync(path.dirname(path.join(dist, rel)), { recursive: true });
-  fs.writeFileSync(path.join(dist, rel), page(r.build, r.title, r.description));
+  fs.writeFileSync(path.join(dist, rel), page(r.build, r.title, r.description, r.route));
   entries.push(rel);
 }
 fs.writeFileSync(
   path.join(dist, "404.html"),
-  page("reader", "Page not found · Rollback Lab", "This address is not a page of Rollback Lab."),
+  page("reader", "Page not found · Rollback Lab", "This address is not a page of Rollback Lab.", null),
 );
 entries.push("404.html");
 const count = (b) => routes.filter((r) => r.build === b).length;

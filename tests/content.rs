@@ -236,3 +236,29 @@ fn the_tools_build_serves_exactly_the_pages_with_live_simulations_or_practice() 
     assert_eq!(course.build_of(&Route::Page("rollback-playbook".into())), Build::Reader);
     assert_eq!(course.build_of(&Route::Glossary), Build::Reader);
 }
+
+#[test]
+fn every_page_has_written_prose_with_its_builds_links() {
+    use rollback_lab::core::prerender::page_prose;
+
+    let course = course_from_disk();
+    for p in &course.pages {
+        let (lead, rest) = page_prose(&course, &p.front.slug, "/").expect("a page of the course");
+        assert!(!(lead.clone() + &rest).trim().is_empty(), "{}: no prose", p.front.slug);
+        assert!(!lead.contains("<h") && !lead.contains("<template"), "{}: lead {lead}", p.front.slug);
+    }
+    assert_eq!(page_prose(&course, "no-such-page", "/"), None);
+
+    // A reader page: its link to a page the tools build serves is a full
+    // page load; to another reader page, the router's.
+    assert_eq!(course.build_of(&rollback_lab::core::routes::Route::Page("feature-flags".into())), Build::Reader);
+    let (lead, rest) = page_prose(&course, "feature-flags", "/course/").unwrap();
+    let html = lead + &rest;
+    assert!(html.contains("<a href=\"/course/learn/canary-releases\" rel=\"external\">"), "{html}");
+    assert!(html.contains("<a href=\"/course/learn/rollback-playbook\">"), "{html}");
+    assert!(html.contains("href=\"/course/glossary#feature-flag\""), "terms are linked: {html}");
+    assert!(html.contains("data-directive=\"diagram\""), "{html}");
+    // A tools page: every route is its own.
+    let (lead, rest) = page_prose(&course, "canary-releases", "/").unwrap();
+    assert!(!(lead + &rest).contains("rel=\"external\""));
+}

@@ -6,10 +6,15 @@
 //!   ARCHITECTURE.md, "Three builds").
 //! - `export search-index` prints the search index as JSON; the build
 //!   writes it as `search-<hash>.json`, which the app fetches.
+//! - `export prose BASE` prints, as a JSON object, each content page's
+//!   prose as the app renders it (path → part, summary, and the HTML of
+//!   its opening paragraphs and of the rest), for a site under BASE
+//!   ("/" or "/course/"); the build writes it into each page's first paint
+//!   and the app adopts it (ARCHITECTURE.md, "Written prose").
 //! - `export static-pages OUT_DIR [CSS_HREF ...]` writes one plain HTML page
-//!   per content page (`OUT_DIR/<slug>.html`), rendered from the same
-//!   markdown by the same renderer, linking the given stylesheets: the
-//!   baseline the app's load time is compared with.
+//!   per content page (`OUT_DIR/<slug>.html`) with that same prose, linking
+//!   the given stylesheets: the baseline the app's load time is compared
+//!   with.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -18,7 +23,8 @@ fn main() {
     use rollback_lab::core::content::Course;
 
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: export routes | export search-index | export static-pages OUT_DIR [CSS_HREF ...]";
+    let usage =
+        "usage: export routes | export search-index | export prose BASE | export static-pages OUT_DIR [CSS_HREF ...]";
     let course = match Course::from_dir(Path::new("content")) {
         Ok(c) => c,
         Err(e) => {
@@ -37,6 +43,7 @@ fn main() {
             let index = rollback_lab::core::content::embedded_search_index();
             serde_json::to_string(&index).map(|json| println!("{json}")).map_err(|e| e.to_string())
         }
+        Some("prose") if args.len() == 2 => prose(&course, &args[1]).map(|json| println!("{json}")),
         Some("static-pages") if args.len() >= 2 => static_pages(&course, Path::new(&args[1]), &args[2..]),
         _ => Err(usage.to_string()),
     };
@@ -73,24 +80,43 @@ fn routes(course: &rollback_lab::core::content::Course) -> String {
     out
 }
 
+/// Each content page's prose (see the module's comment), as JSON.
+#[cfg(not(target_arch = "wasm32"))]
+fn prose(course: &rollback_lab::core::content::Course, base: &str) -> Result<String, String> {
+    use rollback_lab::core::routes::{self, Route};
+
+    if !base.starts_with('/') {
+        return Err(format!("BASE must start with /: {base}"));
+    }
+    let mut out = serde_json::Map::new();
+    for p in &course.pages {
+        let slug = &p.front.slug;
+        let (lead, rest) = rollback_lab::core::prerender::page_prose(course, slug, base).unwrap_or_default();
+        let entry = serde_json::json!({ "part": p.front.part, "summary": p.front.summary, "lead": lead, "rest": rest });
+        out.insert(routes::href(&Route::Page(slug.clone())), entry);
+    }
+    serde_json::to_string(&out).map_err(|e| e.to_string())
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn static_pages(
     course: &rollback_lab::core::content::Course,
     out: &std::path::Path,
     css: &[String],
 ) -> Result<(), String> {
-    use rollback_lab::core::markdown::{self, escape_html, RenderOptions};
+    use rollback_lab::core::markdown::escape_html;
 
     let css: String = css.iter().map(|h| format!("<link rel=\"stylesheet\" href=\"{}\">\n", escape_html(h))).collect();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     for p in &course.pages {
-        let doc = markdown::parse(&p.body, RenderOptions { directives: true });
+        let (lead, rest) = rollback_lab::core::prerender::page_prose(course, &p.front.slug, "/").unwrap_or_default();
+        let body = lead + &rest;
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} · Rollback Lab</title>\n{css}</head>\n<body>\n<main id=\"main\"><article class=\"page\">\n<p class=\"eyebrow\">{part}</p>\n<h1>{title}</h1>\n<p class=\"summary\">{summary}</p>\n<div class=\"prose\">\n{body}</div>\n</article></main>\n</body>\n</html>\n",
             title = escape_html(&p.front.title),
             part = escape_html(&p.front.part),
             summary = escape_html(&p.front.summary),
-            body = markdown::to_html(&doc),
+            body = body,
         );
         let file = out.join(format!("{}.html", p.front.slug));
         std::fs::write(&file, html).map_err(|e| format!("{}: {e}", file.display()))?;

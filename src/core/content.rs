@@ -379,6 +379,18 @@ impl Course {
         }
     }
 
+    /// Whether `build` can show `route` itself (otherwise a link to it is a
+    /// full page load, which the host answers with the right build): the
+    /// home build shows only the course map, the reader what needs no
+    /// tools, the tools build everything.
+    pub fn serves(&self, build: Build, route: &Route) -> bool {
+        match build {
+            Build::Home => *route == Route::Home,
+            Build::Reader => !self.route_needs_tools(route),
+            Build::Tools => true,
+        }
+    }
+
     /// A page by slug.
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.front.slug == slug)

@@ -59,6 +59,14 @@ impl Glossary {
         self.terms.iter().find(|t| t.id == id)
     }
 
+    /// A term's definition as one line of plain text (its tooltip).
+    pub fn plain_definition(&self, id: &str) -> Option<String> {
+        self.get(id).map(|t| {
+            let doc = super::markdown::parse(&t.definition, super::markdown::RenderOptions::default());
+            super::markdown::plain_text(&doc.blocks).split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+    }
+
     /// (lowercased form, term id), longest forms first, so "dual write"
     /// wins over "write".
     fn patterns(&self) -> Vec<(String, String)> {

@@ -660,141 +660,357 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Render a document as HTML. All text is escaped; unsafe links are dropped;
-/// directives become an empty placeholder `<div data-directive>`.
-pub fn to_html(doc: &Doc) -> String {
-    let mut out = String::new();
-    for b in &doc.blocks {
-        block_html(b, &mut out);
+/// How [`to_html`] writes links, glossary terms and task items. The app
+/// resolves hrefs against its base path and knows which build serves a
+/// route; the build step passes the same answers for each page.
+pub struct HtmlOptions<'a> {
+    /// Prefix of element ids (task labels), unique per rendered document.
+    pub id_prefix: &'a str,
+    /// A "copy link" button beside each heading.
+    pub heading_links: bool,
+    /// Task items are the page's steps (`step-check` boxes the app wires
+    /// to progress) instead of disabled boxes.
+    pub steps: bool,
+    /// An href as it goes into the page (`/quiz` → `/course/quiz`).
+    pub resolve: &'a dyn Fn(&str) -> String,
+    /// `rel` of an internal link (`external` when another build serves it).
+    pub rel: &'a dyn Fn(&str) -> Option<&'static str>,
+    /// The plain-text definition of a glossary term, for its tooltip.
+    pub term_tip: &'a dyn Fn(&str) -> String,
+}
+
+impl Default for HtmlOptions<'_> {
+    fn default() -> Self {
+        HtmlOptions {
+            id_prefix: "",
+            heading_links: false,
+            steps: false,
+            resolve: &|h: &str| h.to_string(),
+            rel: &|_: &str| None,
+            term_tip: &|_: &str| String::new(),
+        }
     }
+}
+
+/// Render a document as HTML: the same elements, classes and attributes as
+/// the app's renderer (`ui::markdown`), so the app can adopt a page written
+/// at build time as if it had rendered it. All text and attribute values
+/// are escaped; unsafe links are plain text; raw HTML is shown as text. A
+/// directive becomes an empty `directive-slot` for the app to fill.
+pub fn to_html(doc: &Doc, opts: &HtmlOptions) -> String {
+    let (lead, rest) = to_html_parts(doc, opts, 0);
+    lead + &rest
+}
+
+/// [`to_html`] cut after the document's first `lead` blocks (fewer when a
+/// heading or anything but a paragraph comes first): the opening text a
+/// page can show before anything else has loaded, and the rest.
+pub fn to_html_parts(doc: &Doc, opts: &HtmlOptions, lead: usize) -> (String, String) {
+    let mut w = HtmlWriter { out: String::new(), opts, tables: 0 };
+    let lead = doc.blocks.iter().take(lead).take_while(|b| matches!(b, Block::Paragraph(_))).count();
+    for b in &doc.blocks[..lead] {
+        w.block(b);
+    }
+    let lead_html = std::mem::take(&mut w.out);
+    for b in &doc.blocks[lead..] {
+        w.block(b);
+    }
+    (lead_html, w.out)
+}
+
+/// The attribute value of a directive's arguments (`data-args`): JSON.
+pub fn directive_args_json(args: &[String]) -> String {
+    let mut out = String::from("[");
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for c in a.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    out.push(']');
     out
 }
 
-fn block_html(b: &Block, out: &mut String) {
-    match b {
-        Block::Heading { level, id, content } => {
-            out.push_str(&format!("<h{level} id=\"{}\">", escape_html(id)));
-            inlines_html(content, out);
-            out.push_str(&format!("</h{level}>\n"));
-        }
-        Block::Paragraph(c) => {
-            out.push_str("<p>");
-            inlines_html(c, out);
-            out.push_str("</p>\n");
-        }
-        Block::Plain(c) => inlines_html(c, out),
-        Block::Code { lang, code } => {
-            match lang {
-                Some(l) => out.push_str(&format!("<pre><code class=\"language-{}\">", escape_html(l))),
-                None => out.push_str("<pre><code>"),
-            }
-            out.push_str(&escape_html(code));
-            out.push_str("</code></pre>\n");
-        }
-        Block::Quote(bs) => {
-            out.push_str("<blockquote>\n");
-            for b in bs {
-                block_html(b, out);
-            }
-            out.push_str("</blockquote>\n");
-        }
-        Block::List { start, items } => {
-            match start {
-                Some(1) => out.push_str("<ol>\n"),
-                Some(n) => out.push_str(&format!("<ol start=\"{n}\">\n")),
-                None => out.push_str("<ul>\n"),
-            }
-            for item in items {
-                out.push_str("<li>");
-                if let Some(checked) = item.task {
-                    out.push_str(if checked {
-                        "<input type=\"checkbox\" disabled checked> "
-                    } else {
-                        "<input type=\"checkbox\" disabled> "
-                    });
-                }
-                for b in &item.blocks {
-                    block_html(b, out);
-                }
-                out.push_str("</li>\n");
-            }
-            out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
-        }
-        Block::Table { head, rows, .. } => {
-            out.push_str("<table>\n<thead><tr>");
-            for cell in head {
-                out.push_str("<th>");
-                inlines_html(cell, out);
-                out.push_str("</th>");
-            }
-            out.push_str("</tr></thead>\n<tbody>\n");
-            for row in rows {
-                out.push_str("<tr>");
-                for cell in row {
-                    out.push_str("<td>");
-                    inlines_html(cell, out);
-                    out.push_str("</td>");
-                }
-                out.push_str("</tr>\n");
-            }
-            out.push_str("</tbody></table>\n");
-        }
-        Block::Rule => out.push_str("<hr>\n"),
-        Block::Html(s) => {
-            out.push_str("<p>");
-            out.push_str(&escape_html(s));
-            out.push_str("</p>\n");
-        }
-        Block::Directive { name, .. } => {
-            out.push_str(&format!("<div data-directive=\"{}\"></div>\n", escape_html(name)));
-        }
-        Block::Footnote { label, number, blocks } => {
-            out.push_str(&format!("<div class=\"footnote\" id=\"fn-{}\"><sup>{number}</sup> ", escape_html(label)));
-            for b in blocks {
-                block_html(b, out);
-            }
-            out.push_str("</div>\n");
-        }
-    }
+struct HtmlWriter<'a, 'o> {
+    out: String,
+    opts: &'a HtmlOptions<'o>,
+    tables: usize,
 }
 
-fn inlines_html(inlines: &[Inline], out: &mut String) {
-    for i in inlines {
+impl HtmlWriter<'_, '_> {
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    fn text(&mut self, s: &str) {
+        self.out.push_str(&escape_html(s));
+    }
+
+    /// ` name="value"`, escaped.
+    fn attr(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        self.text(value);
+        self.out.push('"');
+    }
+
+    fn blocks(&mut self, bs: &[Block]) {
+        for b in bs {
+            self.block(b);
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading { level, id, content } => {
+                if self.opts.heading_links {
+                    self.push("<div class=\"heading-row\">");
+                }
+                self.push(&format!("<h{level}"));
+                self.attr("id", id);
+                self.push(">");
+                self.inlines(content);
+                self.push(&format!("</h{level}>"));
+                if self.opts.heading_links {
+                    let label = format!("Copy link to section: {}", inline_text(content));
+                    self.push("<button type=\"button\" class=\"copy-link\"");
+                    self.attr("data-anchor", id);
+                    self.attr("aria-label", &label);
+                    self.attr("title", &label);
+                    self.push(">#</button></div>");
+                }
+            }
+            Block::Paragraph(c) => {
+                self.push("<p>");
+                self.inlines(c);
+                self.push("</p>");
+            }
+            Block::Plain(c) => self.inlines(c),
+            Block::Code { lang, code } => {
+                self.push("<div class=\"code-block\"><pre tabindex=\"0\"");
+                match lang {
+                    Some(l) => self.attr("aria-label", &format!("Code ({l})")),
+                    None => self.attr("aria-label", "Code"),
+                }
+                self.push("><code");
+                if let Some(l) = lang {
+                    self.attr("class", &format!("language-{l}"));
+                }
+                self.push(">");
+                self.text(code);
+                self.push(COPY_CODE_BUTTON);
+            }
+            Block::Quote(bs) => {
+                self.push("<blockquote>");
+                self.blocks(bs);
+                self.push("</blockquote>");
+            }
+            Block::List { start, items } => {
+                let tag = if start.is_some() { "ol" } else { "ul" };
+                self.push(&format!("<{tag}"));
+                if items.iter().any(|i| i.task.is_some()) {
+                    self.attr("class", "task-list");
+                }
+                if let Some(n) = start {
+                    self.attr("start", &n.to_string());
+                }
+                self.push(">");
+                for item in items {
+                    self.item(item);
+                }
+                self.push(&format!("</{tag}>"));
+            }
+            Block::Table { aligns, head, rows } => {
+                self.tables += 1;
+                let columns: Vec<String> =
+                    head.iter().map(|c| inline_text(c)).filter(|t| !t.trim().is_empty()).collect();
+                let align = |i: usize| table_align(aligns.get(i));
+                self.push("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
+                self.attr("aria-label", &format!("Table {}: {}", self.tables, columns.join(", ")));
+                self.push("><table><thead><tr>");
+                for (i, c) in head.iter().enumerate() {
+                    // An empty header cell is not a header.
+                    let tag = if inline_text(c).trim().is_empty() { "td" } else { "th" };
+                    self.push(&format!("<{tag}"));
+                    if tag == "th" {
+                        self.attr("scope", "col");
+                    }
+                    if let Some(a) = align(i) {
+                        self.attr("class", a);
+                    }
+                    self.push(">");
+                    if tag == "th" {
+                        self.inlines(c);
+                    }
+                    self.push(&format!("</{tag}>"));
+                }
+                self.push("</tr></thead><tbody>");
+                for r in rows {
+                    self.push("<tr>");
+                    for (i, c) in r.iter().enumerate() {
+                        self.push("<td");
+                        if let Some(a) = align(i) {
+                            self.attr("class", a);
+                        }
+                        self.push(">");
+                        self.inlines(c);
+                        self.push("</td>");
+                    }
+                    self.push("</tr>");
+                }
+                self.push("</tbody></table></div>");
+            }
+            Block::Rule => self.push("<hr>"),
+            Block::Html(s) => {
+                self.push("<p class=\"raw-html\">");
+                self.text(s);
+                self.push("</p>");
+            }
+            Block::Directive { name, args, .. } => {
+                self.push("<div class=\"directive-slot\"");
+                self.attr("data-directive", name);
+                self.attr("data-args", &directive_args_json(args));
+                self.push("></div>");
+            }
+            Block::Footnote { label, number, blocks } => {
+                self.push("<div class=\"footnote\"");
+                self.attr("id", &format!("fn-{}", slugify(label)));
+                self.push(&format!("><span class=\"footnote-number\">{number}</span>"));
+                self.blocks(blocks);
+                self.push("</div>");
+            }
+        }
+    }
+
+    fn item(&mut self, i: &Item) {
+        match (i.task, i.task_index) {
+            (Some(checked), Some(index)) => {
+                let label_id = format!("{}task-{index}", self.opts.id_prefix);
+                self.push("<li class=\"task\"><input type=\"checkbox\"");
+                if self.opts.steps {
+                    self.attr("class", "step-check");
+                    self.attr("data-step", &index.to_string());
+                } else {
+                    self.push(" disabled=\"\"");
+                    if checked {
+                        self.push(" checked=\"\"");
+                    }
+                }
+                self.attr("aria-labelledby", &label_id);
+                self.push("><div class=\"task-body\"");
+                self.attr("id", &label_id);
+                self.push(">");
+                self.blocks(&i.blocks);
+                self.push("</div></li>");
+            }
+            _ => {
+                self.push("<li>");
+                self.blocks(&i.blocks);
+                self.push("</li>");
+            }
+        }
+    }
+
+    fn inlines(&mut self, c: &[Inline]) {
+        for i in c {
+            self.inline(i);
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, c: &[Inline]) {
+        self.push(&format!("<{tag}>"));
+        self.inlines(c);
+        self.push(&format!("</{tag}>"));
+    }
+
+    fn inline(&mut self, i: &Inline) {
         match i {
-            Inline::Text(t) | Inline::Html(t) => out.push_str(&escape_html(t)),
+            Inline::Text(t) | Inline::Html(t) => self.text(t),
             Inline::Code(t) => {
-                out.push_str("<code>");
-                out.push_str(&escape_html(t));
-                out.push_str("</code>");
+                self.push("<code>");
+                self.text(t);
+                self.push("</code>");
             }
-            Inline::Emph(c) => wrap("em", c, out),
-            Inline::Strong(c) => wrap("strong", c, out),
-            Inline::Strike(c) => wrap("del", c, out),
-            Inline::Link { href: Some(h), content, .. } => {
-                out.push_str(&format!("<a href=\"{}\">", escape_html(h)));
-                inlines_html(content, out);
-                out.push_str("</a>");
+            Inline::Emph(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strike(c) => self.wrap("del", c),
+            Inline::Link { href: Some(href), title, content } => {
+                let external = href.starts_with("http://") || href.starts_with("https://");
+                self.push("<a");
+                self.attr("href", &(self.opts.resolve)(href));
+                if !title.is_empty() {
+                    self.attr("title", title);
+                }
+                let rel = if external { Some(EXTERNAL_REL) } else { (self.opts.rel)(href) };
+                if let Some(rel) = rel {
+                    self.attr("rel", rel);
+                }
+                self.push(">");
+                self.inlines(content);
+                self.push("</a>");
             }
-            Inline::Link { href: None, content, .. } => inlines_html(content, out),
+            Inline::Link { href: None, content, .. } => {
+                self.push("<span class=\"unsafe-link\">");
+                self.inlines(content);
+                self.push("</span>");
+            }
             Inline::Term { id, content } => {
-                out.push_str(&format!("<a class=\"term\" href=\"/glossary#{}\">", escape_html(id)));
-                inlines_html(content, out);
-                out.push_str("</a>");
+                let tip_id = format!("tip-{id}");
+                self.push("<span class=\"term-wrap\"><a class=\"term\"");
+                self.attr("href", &(self.opts.resolve)(&format!("/glossary#{id}")));
+                self.attr("aria-describedby", &tip_id);
+                self.push(">");
+                self.inlines(content);
+                self.push("</a><span class=\"tooltip\" role=\"tooltip\"");
+                self.attr("id", &tip_id);
+                self.push(">");
+                let tip = (self.opts.term_tip)(id);
+                self.text(&tip);
+                self.push("</span></span>");
             }
-            Inline::Image { alt } => out.push_str(&escape_html(alt)),
-            Inline::Break => out.push_str("<br>\n"),
-            Inline::SoftBreak => out.push('\n'),
+            Inline::Image { alt } => {
+                self.push("<span class=\"image-alt\">");
+                self.text(alt);
+                self.push("</span>");
+            }
+            Inline::Break => self.push("<br>"),
+            Inline::SoftBreak => self.push(" "),
             Inline::FootnoteRef { label, number } => {
-                out.push_str(&format!("<sup><a href=\"#fn-{}\">{number}</a></sup>", escape_html(label)))
+                self.push("<sup class=\"footnote-ref\"><a");
+                self.attr("href", &format!("#fn-{}", slugify(label)));
+                self.attr("aria-label", &format!("Footnote {number}"));
+                self.push(&format!(">{number}</a></sup>"));
             }
         }
     }
 }
 
-fn wrap(tag: &str, c: &[Inline], out: &mut String) {
-    out.push_str(&format!("<{tag}>"));
-    inlines_html(c, out);
-    out.push_str(&format!("</{tag}>"));
+/// `rel` of a link that leaves the course.
+pub const EXTERNAL_REL: &str = "noopener noreferrer external";
+
+/// The end of a code block: its copy button (the app handles every
+/// `copy-code` button on the page with one listener).
+const COPY_CODE_BUTTON: &str = "</code></pre><button type=\"button\" class=\"copy-button copy-code\" \
+aria-label=\"Copy code\" title=\"Copy code\">Copy</button></div>";
+
+/// A table column's alignment class.
+pub fn table_align(a: Option<&Align>) -> Option<&'static str> {
+    match a {
+        Some(Align::Left) => Some("left"),
+        Some(Align::Center) => Some("center"),
+        Some(Align::Right) => Some("right"),
+        _ => None,
+    }
 }
 
 /// Plain text of a whole document (search index, word counts).

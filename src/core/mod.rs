@@ -14,6 +14,7 @@ pub mod glossary;
 pub mod markdown;
 pub mod migration;
 pub mod num;
+pub mod prerender;
 pub mod progress;
 pub mod quiz;
 pub mod rng;

@@ -55,11 +55,13 @@ pub fn config() -> Config {
 
 /// Whether a route must be opened in another build (a full page load).
 pub fn is_elsewhere(route: &Route) -> bool {
-    match CONFIG.get().map(|c| c.edition) {
-        Some(Edition::Home) => *route != Route::Home,
-        Some(Edition::Reader) => course().as_ref().map(|c| c.route_needs_tools(route)).unwrap_or(true),
-        Some(Edition::Tools) | None => false,
-    }
+    use crate::core::content::Build;
+    let build = match CONFIG.get().map(|c| c.edition) {
+        Some(Edition::Home) => Build::Home,
+        Some(Edition::Reader) => Build::Reader,
+        Some(Edition::Tools) | None => return false,
+    };
+    course().as_ref().map(|c| !c.serves(build, route)).unwrap_or(true)
 }
 
 /// `rel` for a link to `route`: `external` when the router must not handle

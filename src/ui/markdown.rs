@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::markdown::{self, Align, Block, Doc, Inline, Item, RenderOptions};
+use crate::core::markdown::{self, Block, Doc, Inline, Item, RenderOptions};
 use crate::ui::util;
 
 /// Renders a directive block (`{{#name args}}`).
@@ -60,7 +60,10 @@ fn block(b: &Block, hooks: &MdHooks) -> AnyView {
             view! {
                 <div class="code-block">
                     <pre tabindex="0" aria-label=label><code class=class>{code.clone()}</code></pre>
-                    <util::CopyButton text=code.clone() label="Copy code" />
+                    // Handled by the page-wide listener (`util::install_copy_buttons`).
+                    <button type="button" class="copy-button copy-code" aria-label="Copy code" title="Copy code">
+                        "Copy"
+                    </button>
                 </div>
             }
             .into_any()
@@ -68,20 +71,14 @@ fn block(b: &Block, hooks: &MdHooks) -> AnyView {
         Block::Quote(bs) => view! { <blockquote>{blocks(bs, hooks)}</blockquote> }.into_any(),
         Block::List { start, items } => {
             let lis = items.iter().map(|i| item(i, hooks)).collect::<Vec<_>>();
-            let has_tasks = items.iter().any(|i| i.task.is_some());
-            let class = if has_tasks { "task-list" } else { "" };
+            let class = items.iter().any(|i| i.task.is_some()).then_some("task-list");
             match start {
                 Some(n) => view! { <ol class=class start=n.to_string()>{lis}</ol> }.into_any(),
                 None => view! { <ul class=class>{lis}</ul> }.into_any(),
             }
         }
         Block::Table { aligns, head, rows } => {
-            let align = |i: usize| match aligns.get(i) {
-                Some(Align::Left) => "left",
-                Some(Align::Center) => "center",
-                Some(Align::Right) => "right",
-                _ => "",
-            };
+            let align = |i: usize| markdown::table_align(aligns.get(i));
             let n = hooks.tables.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             let columns: Vec<String> =
                 head.iter().map(|c| markdown::inline_text(c)).filter(|t| !t.trim().is_empty()).collect();
@@ -124,7 +121,13 @@ fn block(b: &Block, hooks: &MdHooks) -> AnyView {
         Block::Rule => view! { <hr /> }.into_any(),
         Block::Html(s) => view! { <p class="raw-html">{s.clone()}</p> }.into_any(),
         Block::Directive { name, args, .. } => match &hooks.directive {
-            Some(f) => f(name, args),
+            // The same slot the build step writes (`markdown::to_html`).
+            Some(f) => view! {
+                <div class="directive-slot" data-directive=name.clone() data-args=markdown::directive_args_json(args)>
+                    {f(name, args)}
+                </div>
+            }
+            .into_any(),
             None => view! { <p>{format!("{{{{#{} {}}}}}", name, args.join(" "))}</p> }.into_any(),
         },
         Block::Footnote { label, number, blocks: bs } => {
@@ -154,11 +157,14 @@ fn heading(level: u8, id: &str, content: &[Inline], hooks: &MdHooks) -> AnyView 
     if !hooks.heading_links {
         return h;
     }
-    let text = markdown::inline_text(content);
+    let label = format!("Copy link to section: {}", markdown::inline_text(content));
     view! {
         <div class="heading-row">
             {h}
-            <util::CopyLinkButton anchor=id label=format!("Copy link to section: {text}") />
+            // Handled by the page-wide listener (`util::install_copy_buttons`).
+            <button type="button" class="copy-link" data-anchor=id aria-label=label.clone() title=label>
+                "#"
+            </button>
         </div>
     }
     .into_any()
@@ -204,12 +210,7 @@ fn inline(i: &Inline) -> AnyView {
             let external = href.starts_with("http://") || href.starts_with("https://");
             let title = (!title.is_empty()).then(|| title.clone());
             if external {
-                view! {
-                    <a href=resolved title=title rel="noopener noreferrer external">
-                        {inlines(content)}
-                    </a>
-                }
-                .into_any()
+                view! { <a href=resolved title=title rel=markdown::EXTERNAL_REL>{inlines(content)}</a> }.into_any()
             } else {
                 let rel = crate::ui::edition::rel_for_href(href);
                 view! { <a href=resolved title=title rel=rel>{inlines(content)}</a> }.into_any()

@@ -158,49 +158,53 @@ impl StatusMessage {
     }
 }
 
-/// A button that copies `text`.
-#[component]
-pub fn CopyButton(#[prop(into)] text: String, #[prop(into)] label: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
+/// One listener for every copy button that markdown renders, whether the
+/// app drew it or adopted it from the page the build step wrote: a code
+/// block's "Copy" (`.copy-code`, copies the block's code and says
+/// "Copied") and a heading's "#" (`.copy-link[data-anchor]`, copies the
+/// address of that section). Every build's root installs it once.
+pub fn install_copy_buttons() {
+    use wasm_bindgen::JsCast;
     let status = use_context::<StatusMessage>();
-    let on_click = move |_| {
-        let status = status;
-        copy_to_clipboard(&text, move |ok| {
-            copied.set(ok);
-            if let Some(s) = status {
-                s.0.set(if ok {
-                    "Copied to the clipboard.".into()
+    let say = move |message: &'static str| {
+        if let Some(s) = status {
+            s.say(message);
+        }
+    };
+    let handle = window_event_listener(leptos::ev::click, move |ev| {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            return;
+        };
+        let Some(button) = target.closest("button.copy-code, button.copy-link").ok().flatten() else {
+            return;
+        };
+        if button.class_list().contains("copy-code") {
+            let code = button
+                .closest(".code-block")
+                .ok()
+                .flatten()
+                .and_then(|block| block.query_selector("code").ok().flatten())
+                .and_then(|code| code.text_content())
+                .unwrap_or_default();
+            copy_to_clipboard(&code, move |ok| {
+                if ok {
+                    button.set_text_content(Some("Copied"));
+                }
+                say(if ok {
+                    "Copied to the clipboard."
                 } else {
-                    "Could not copy: select the text and copy it by hand.".into()
+                    "Could not copy: select the text and copy it by hand."
                 });
-            }
-        });
-    };
-    view! {
-        <button type="button" class="copy-button" on:click=on_click aria-label=label.clone() title=label>
-            {move || if copied.get() { "Copied" } else { "Copy" }}
-        </button>
-    }
-}
-
-/// A button that copies the address of a heading on this page.
-#[component]
-pub fn CopyLinkButton(#[prop(into)] anchor: String, #[prop(into)] label: String) -> impl IntoView {
-    let status = use_context::<StatusMessage>();
-    let on_click = move |_| {
-        let loc = window().location();
-        let url = format!("{}{}#{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default(), anchor);
-        copy_to_clipboard(&url, move |ok| {
-            if let Some(s) = status {
-                s.say(if ok { "Link to this section copied." } else { "Could not copy the link." });
-            }
-        });
-    };
-    view! {
-        <button type="button" class="copy-link" on:click=on_click aria-label=label.clone() title=label>
-            "#"
-        </button>
-    }
+            });
+        } else if let Some(anchor) = button.get_attribute("data-anchor") {
+            let loc = window().location();
+            let url = format!("{}{}#{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default(), anchor);
+            copy_to_clipboard(&url, move |ok| {
+                say(if ok { "Link to this section copied." } else { "Could not copy the link." });
+            });
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// After the next paint, move the keyboard focus to the first element that

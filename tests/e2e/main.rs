@@ -7,6 +7,7 @@ mod harness;
 mod pages;
 mod platform;
 mod practice;
+mod prose;
 mod quiz;
 mod shell;
 mod sims;

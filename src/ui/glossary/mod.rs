@@ -18,10 +18,7 @@ pub fn glossary() -> &'static Glossary {
 
 /// A term's definition as plain text (for tooltips).
 pub fn plain_definition(id: &str) -> Option<String> {
-    glossary().get(id).map(|t| {
-        let doc = markdown::parse(&t.definition, RenderOptions::default());
-        markdown::plain_text(&doc.blocks).split_whitespace().collect::<Vec<_>>().join(" ")
-    })
+    glossary().plain_definition(id)
 }
 
 #[component]

@@ -39,35 +39,68 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         state.update(|p| p.open_page(&slug, util::now_ms()));
     }
 
-    let mut doc = markdown::parse(&page.body, RenderOptions { directives: true });
-    crate::ui::glossary::glossary().link_first_uses(&mut doc.blocks, &[]);
-    let task_slug = slug.clone();
-    let hooks = MdHooks {
-        directive: Some(Arc::new(move |name: &str, args: &[String]| (config.directive)(name, args))),
-        task: Some(Arc::new(move |index: usize, _default: bool, label_id: String| {
-            let key = format!("{task_slug}/{index}");
-            let key2 = key.clone();
-            let checked = move || state.progress.with(|p| p.step(&key));
-            view! {
-                <input
-                    type="checkbox"
-                    class="step-check"
-                    aria-labelledby=label_id
-                    prop:checked=checked
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        state.update(|p| p.set_step(&key2, on, util::now_ms()));
-                    }
-                />
-            }
-            .into_any()
-        })),
-        id_prefix: format!("{slug}-"),
-        heading_links: true,
-        ..Default::default()
+    // The prose: adopted from the page the build step wrote (first load of
+    // this address), or rendered here. Both have the same elements; the
+    // effect below wires the step boxes and fills directive slots alike.
+    let written = written_prose(&slug);
+    let (body, steps_total) = match &written {
+        Some(el) => (().into_any(), written_steps(el)),
+        None => {
+            let mut doc = markdown::parse(&page.body, RenderOptions { directives: true });
+            crate::ui::glossary::glossary().link_first_uses(&mut doc.blocks, &[]);
+            let hooks = MdHooks {
+                directive: Some(Arc::new(move |name: &str, args: &[String]| (config.directive)(name, args))),
+                task: Some(Arc::new(move |index: usize, _default: bool, label_id: String| {
+                    view! { <input type="checkbox" class="step-check" data-step=index.to_string() aria-labelledby=label_id /> }
+                        .into_any()
+                })),
+                id_prefix: format!("{slug}-"),
+                heading_links: true,
+                ..Default::default()
+            };
+            (render_doc(&doc, &hooks), doc.tasks)
+        }
     };
-    let body = render_doc(&doc, &hooks);
-    let steps_total = doc.tasks;
+    let prose_ref = NodeRef::<leptos::html::Div>::new();
+    let owner = Owner::current();
+    let written = StoredValue::new_local(written);
+    let mounted = StoredValue::new_local(Vec::new());
+    let adopted = StoredValue::new_local(Vec::<web_sys::Node>::new());
+    on_cleanup(move || {
+        adopted.try_with_value(|nodes| {
+            for node in nodes {
+                if let Some(parent) = node.parent_node() {
+                    parent.remove_child(node).ok();
+                }
+            }
+        });
+    });
+    let steps_key = slug.clone();
+    Effect::new(move |_| {
+        let Some(prose) = prose_ref.get() else {
+            return;
+        };
+        if let Some(source) = written.try_update_value(|w| w.take()).flatten() {
+            adopted.set_value(adopt(&prose, &source));
+            let handles = fill_directive_slots(&prose, config.directive, owner.clone());
+            mounted.update_value(|m| m.extend(handles));
+        }
+        // Each step box shows the stored progress (and follows it).
+        state.progress.with(|p| {
+            for_each_step(&prose, |input, index| input.set_checked(p.step(&format!("{steps_key}/{index}"))));
+        });
+    });
+    let change_slug = slug.clone();
+    let on_step_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        if let Some(index) = step_index(&input) {
+            let key = format!("{change_slug}/{index}");
+            state.update(|p| p.set_step(&key, input.checked(), util::now_ms()));
+        }
+    };
     let steps_slug = slug.clone();
     let steps_done =
         move || state.progress.with(|p| (0..steps_total).filter(|i| p.step(&format!("{steps_slug}/{i}"))).count());
@@ -126,7 +159,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
                     {move || format!("{} of {} steps checked", steps_done(), steps_total)}
                 </p>
             })}
-            <div class="prose">{body}</div>
+            <div class="prose" node_ref=prose_ref on:change=on_step_change>{body}</div>
             {exercise}
             <div class="page-done">
                 <button type="button" class="button" class:secondary=is_done aria-pressed=move || is_done.get().to_string() on:click=toggle_done>
@@ -140,4 +173,106 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         </article>
     }
     .into_any()
+}
+
+/// The prose the build step wrote into this page's first paint for `slug`
+/// (`data-prose` in the static `.boot`), if it is still there: only the
+/// first page of a visit has it.
+fn written_prose(slug: &str) -> Option<web_sys::Element> {
+    let found = document().query_selector("body > .boot [data-prose]").ok().flatten()?;
+    (found.get_attribute("data-prose").as_deref() == Some(slug)).then_some(found)
+}
+
+/// Move the written prose's nodes into the app's prose element, in order:
+/// the shown opening paragraphs, then what waited in the `<template>`.
+/// Returns the nodes moved, for the page to take away again: the renderer
+/// does not know them, and it reuses this element for the next page.
+fn adopt(prose: &web_sys::HtmlDivElement, source: &web_sys::Element) -> Vec<web_sys::Node> {
+    use wasm_bindgen::JsCast;
+    source.remove_attribute("data-prose").ok();
+    let mut moved = Vec::new();
+    while let Some(child) = source.first_child() {
+        source.remove_child(&child).ok();
+        let nodes: Vec<web_sys::Node> = match child.dyn_ref::<web_sys::HtmlTemplateElement>() {
+            Some(template) => {
+                let rest = template.content().child_nodes();
+                (0..rest.length()).filter_map(|i| rest.item(i)).collect()
+            }
+            None => vec![child],
+        };
+        for node in nodes {
+            if prose.append_child(&node).is_ok() {
+                moved.push(node);
+            }
+        }
+    }
+    moved
+}
+
+/// Render each empty `directive-slot` of adopted prose (the renderer fills
+/// them itself), under the page's owner so they live and go with it.
+fn fill_directive_slots(
+    prose: &web_sys::HtmlDivElement,
+    directive: fn(&str, &[String]) -> AnyView,
+    owner: Option<Owner>,
+) -> Vec<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>> {
+    use wasm_bindgen::JsCast;
+    let Ok(slots) = prose.query_selector_all(".directive-slot") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in 0..slots.length() {
+        let Some(slot) = slots.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+            continue;
+        };
+        if slot.has_child_nodes() {
+            continue;
+        }
+        let name = slot.get_attribute("data-directive").unwrap_or_default();
+        let args: Vec<String> =
+            slot.get_attribute("data-args").and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default();
+        let mount = move || leptos::mount::mount_to(slot, move || directive(&name, &args));
+        out.push(match &owner {
+            Some(owner) => owner.with(mount),
+            None => mount(),
+        });
+    }
+    out
+}
+
+/// Call `f` with each step box in `prose` and its index.
+fn for_each_step(prose: &web_sys::HtmlDivElement, mut f: impl FnMut(&web_sys::HtmlInputElement, usize)) {
+    use wasm_bindgen::JsCast;
+    let Ok(inputs) = prose.query_selector_all("input.step-check") else {
+        return;
+    };
+    for i in 0..inputs.length() {
+        if let Some(input) = inputs.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            if let Some(index) = step_index(&input) {
+                f(&input, index);
+            }
+        }
+    }
+}
+
+fn step_index(input: &web_sys::HtmlInputElement) -> Option<usize> {
+    if !input.class_list().contains("step-check") {
+        return None;
+    }
+    input.get_attribute("data-step")?.parse().ok()
+}
+
+/// How many step boxes the written prose has (shown or in its template).
+fn written_steps(source: &web_sys::Element) -> usize {
+    use wasm_bindgen::JsCast;
+    let count =
+        |found: Result<web_sys::NodeList, wasm_bindgen::JsValue>| found.map(|l| l.length() as usize).unwrap_or(0);
+    let in_template = source
+        .query_selector("template")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTemplateElement>().ok())
+        .map(|t| count(t.content().query_selector_all(".step-check")))
+        .unwrap_or(0);
+    count(source.query_selector_all(".step-check")) + in_template
 }

@@ -55,6 +55,7 @@ fn setup() {
     provide_context(StatusMessage(RwSignal::new(String::new())));
     search::provide_search_state();
     theme::apply_theme(state);
+    util::install_copy_buttons();
 }
 
 /// The root of the reader and tools builds: the router around the shell.

@@ -158,21 +158,23 @@ function template(html, build) {
   return out;
 }
 
-// The first paint's page: the title, and for a content page its part,
-// summary and prose (already escaped by the renderer), which the app adopts
-// when it mounts (ARCHITECTURE.md, "Written prose").
-function bootPage(route, heading) {
-  const title = `<p class="boot-title">${esc(heading)}</p>`;
-  const p = route && prose[route];
+// The first paint's page: its eyebrow and title where the app will put
+// them, and for a content page its summary and prose (already escaped by
+// the renderer), which the app adopts when it mounts (ARCHITECTURE.md,
+// "Written prose").
+function bootPage(r, heading) {
+  const eyebrow = r?.eyebrow ? `<p class="eyebrow">${esc(r.eyebrow)}</p>` : "";
+  const title = `${eyebrow}<p class="boot-title">${esc(heading)}</p>`;
+  const p = r && prose[r.route];
   if (!p) return title;
-  if (!["part", "summary", "lead", "rest"].every((k) => typeof p[k] === "string")) {
-    fail(`${proseJson}: ${route} has no part, summary, lead and rest`);
+  if (!["summary", "lead", "rest"].every((k) => typeof p[k] === "string")) {
+    fail(`${proseJson}: ${r.route} has no summary, lead and rest`);
   }
-  const slug = route.split("/").pop();
+  const slug = r.route.split("/").pop();
   // The opening paragraphs are shown; the rest waits in a <template> (not
   // laid out), so the first paint stays cheap.
   return (
-    `<p class="eyebrow">${esc(p.part)}</p>${title}<p class="summary">${esc(p.summary)}</p>` +
+    `${title}<p class="summary">${esc(p.summary)}</p>` +
     `<div class="prose" data-prose="${esc(slug)}">${p.lead}<template>${p.rest}</template></div>`
   );
 }
@@ -195,13 +197,13 @@ try {
   fail(`${proseJson}: not the pages' prose (${e.message})`);
 }
 
-function page(build, title, description, route) {
+function page(build, title, description, r) {
   const t = templates[build];
   if (!t) fail(`unknown build ${build}`);
   // The page's own heading: "Quick test · Rollback Lab" → "Quick test".
   const heading = title.startsWith("Rollback Lab") ? "Rollback Lab" : title.replace(/ · Rollback Lab$/, "");
   return t
-    .replace("__BOOT_PAGE__", () => bootPage(route, heading))
+    .replace('<div class="page">__BOOT_PAGE__', () => `<div class="page${r?.layout ? ` ${r.layout}` : ""}">${bootPage(r, heading)}`)
     .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>`)
     .replace(/<meta name="description" content="[^"]*"/, `<meta name="description" content="${esc(description)}"`);
 }
@@ -212,9 +214,11 @@ const routes = read(routesTsv)
   .split("\n")
   .filter((l) => l.trim())
   .map((l) => {
-    const [route, build, title, description] = l.split("\t");
-    if (!route?.startsWith("/") || !title || !description) fail(`bad route line: ${l}`);
-    return { route, build, title, description };
+    const [route, build, title, description, eyebrow, layout] = l.split("\t");
+    if (!route?.startsWith("/") || !title || !description || eyebrow === undefined || !["wide", "home", ""].includes(layout)) {
+      fail(`bad route line: ${l}`);
+    }
+    return { route, build, title, description, eyebrow, layout };
   });
 for (const key of Object.keys(prose)) {
   if (!routes.some((r) => r.route === key)) fail(`${proseJson}: ${key} is not a route`);
@@ -223,7 +227,7 @@ const entries = [];
 for (const r of routes) {
   const rel = r.route === "/" ? "index.html" : `${r.route.slice(1)}/index.html`;
   fs.mkdirSync(path.dirname(path.join(dist, rel)), { recursive: true });
-  fs.writeFileSync(path.join(dist, rel), page(r.build, r.title, r.description, r.route));
+  fs.writeFileSync(path.join(dist, rel), page(r.build, r.title, r.description, r));
   entries.push(rel);
 }
 fs.writeFileSync(

@@ -1,13 +1,15 @@
 //! Native exports over core, for the build and the performance script:
 //!
 //! - `export routes` prints one line per route of the app, tab-separated:
-//!   path, build (`home`, `reader` or `tools`), page title, description.
+//!   path, build (`home`, `reader` or `tools`), page title, description,
+//!   eyebrow (the line above the title) and layout (`wide`, `home` or
+//!   empty).
 //!   The build script writes one HTML entry per route from it (see
 //!   ARCHITECTURE.md, "Three builds").
 //! - `export search-index` prints the search index as JSON; the build
 //!   writes it as `search-<hash>.json`, which the app fetches.
 //! - `export prose BASE` prints, as a JSON object, each content page's
-//!   prose as the app renders it (path → part, summary, and the HTML of
+//!   prose as the app renders it (path → summary, and the HTML of
 //!   its opening paragraphs and of the rest), for a site under BASE
 //!   ("/" or "/course/"); the build writes it into each page's first paint
 //!   and the app adopts it (ARCHITECTURE.md, "Written prose").
@@ -53,7 +55,10 @@ fn main() {
     }
 }
 
-/// The route table as TSV: path, build, title, description.
+/// The route table as TSV: path, build, title, description, and for the
+/// static first paint the page's eyebrow (the line above its title) and
+/// layout (the class its `.page` has besides `page`: `wide`, `home` or
+/// nothing).
 #[cfg(not(target_arch = "wasm32"))]
 fn routes(course: &rollback_lab::core::content::Course) -> String {
     use rollback_lab::core::routes::{self, Route};
@@ -62,20 +67,33 @@ fn routes(course: &rollback_lab::core::content::Course) -> String {
     let build = |r: &Route| course.build_of(r).name();
     let home = "A hands-on course for API engineers: canary releases, kill switches, compatible APIs, \
                 expand-and-contract migrations, metric gates, and rollback and rollforward playbooks.";
-    let mut out =
-        format!("/\t{}\tRollback Lab · ship risky changes safely, and undo them\t{home}\n", build(&Route::Home));
+    let layout = |wide: bool| if wide { "wide" } else { "" };
+    let mut out = format!(
+        "/\t{}\tRollback Lab · ship risky changes safely, and undo them\t{home}\t\thome\n",
+        build(&Route::Home)
+    );
     for p in &course.pages {
         let route = Route::Page(p.front.slug.clone());
         out += &format!(
-            "{}\t{}\t{} · Rollback Lab\t{}\n",
+            "{}\t{}\t{} · Rollback Lab\t{}\t{}\t{}\n",
             routes::href(&route),
             build(&route),
             clean(&p.front.title),
-            clean(&p.front.summary)
+            clean(&p.front.summary),
+            clean(&p.front.part),
+            layout(p.front.exercise.is_some())
         );
     }
     for r in routes::app_routes() {
-        out += &format!("{}\t{}\t{} · Rollback Lab\t{}\n", r.path, build(&r.route), r.title, clean(r.summary));
+        out += &format!(
+            "{}\t{}\t{} · Rollback Lab\t{}\t{}\t{}\n",
+            r.path,
+            build(&r.route),
+            r.title,
+            clean(r.summary),
+            r.eyebrow,
+            layout(r.wide)
+        );
     }
     out
 }
@@ -92,7 +110,7 @@ fn prose(course: &rollback_lab::core::content::Course, base: &str) -> Result<Str
     for p in &course.pages {
         let slug = &p.front.slug;
         let (lead, rest) = rollback_lab::core::prerender::page_prose(course, slug, base).unwrap_or_default();
-        let entry = serde_json::json!({ "part": p.front.part, "summary": p.front.summary, "lead": lead, "rest": rest });
+        let entry = serde_json::json!({ "summary": p.front.summary, "lead": lead, "rest": rest });
         out.insert(routes::href(&Route::Page(slug.clone())), entry);
     }
     serde_json::to_string(&out).map_err(|e| e.to_string())

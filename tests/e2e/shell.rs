@@ -33,6 +33,34 @@ async fn every_route_renders_its_heading_without_console_errors() -> R {
     Ok(())
 }
 
+/// Where the page's title sits: the app's `main h1`, or the first paint's.
+const TITLE_BOX: &str = "const t = document.querySelector('main h1') || document.querySelector('.boot .boot-title'); \
+    if (!t) return null; const r = t.getBoundingClientRect(); \
+    const e = t.previousElementSibling && t.previousElementSibling.matches('.eyebrow') ? t.previousElementSibling.textContent : ''; \
+    return [Math.round(r.x), Math.round(r.y), e];";
+
+#[tokio::test]
+async fn the_first_paint_puts_the_title_where_the_app_will() -> R {
+    for (width, height) in [(1280, 900), (375, 800)] {
+        // The first paint alone: no .wasm, so the app never starts.
+        let before = Browser::with_size(width, height).await?;
+        before.cdp("Network.enable", serde_json::json!({})).await?;
+        before.cdp("Network.setBlockedURLs", serde_json::json!({ "urls": ["*.wasm"] })).await?;
+        let after = Browser::with_size(width, height).await?;
+        for (path, title) in all_routes() {
+            before.client.goto(&format!("{}{}", before.base, path)).await?;
+            before.wait_for_text(".boot .boot-title", &title).await?;
+            let boot = before.js(TITLE_BOX).await?;
+            after.open(&path).await?;
+            after.wait_for_text("main h1", &title).await?;
+            after.wait_js("document.querySelectorAll('.boot').length === 0").await?;
+            let app = after.js(TITLE_BOX).await?;
+            assert_eq!(boot, app, "{path} at {width} px: the title moves when the app takes over");
+        }
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_deep_link_with_an_anchor_opens_directly() -> R {
     let b = Browser::new().await?;

@@ -207,6 +207,32 @@ pub fn install_copy_buttons() {
     on_cleanup(move || handle.remove());
 }
 
+/// The boxes that scroll sideways when their content is wider than the
+/// page: code blocks, tables and diagrams.
+const SCROLL_BOXES: &str = ".code-block > pre, .table-wrap, .diagram-scroll";
+
+/// Make each scroll box a keyboard stop only while its content is wider
+/// than it is: then a keyboard user can focus it and scroll with the arrow
+/// keys; otherwise Tab does not stop at every code block. The markup makes
+/// them stops (right when this never runs); the shell runs this after
+/// each page renders and when the window is resized.
+pub fn sync_scroll_stops() {
+    use wasm_bindgen::JsCast;
+    let Ok(found) = document().query_selector_all(SCROLL_BOXES) else {
+        return;
+    };
+    for i in 0..found.length() {
+        let Some(el) = found.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+            continue;
+        };
+        if el.scroll_width() > el.client_width() {
+            el.set_attribute("tabindex", "0").ok();
+        } else {
+            el.remove_attribute("tabindex").ok();
+        }
+    }
+}
+
 /// After the next paint, move the keyboard focus to the first element that
 /// matches one of `selectors`, tried in order (made focusable if it is
 /// not). For controls that hide or disable the button the focus was on, and

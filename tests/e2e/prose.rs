@@ -9,12 +9,14 @@ use crate::pages::LessonPage;
 
 /// The page's prose as comparable HTML: comments dropped, directive slots
 /// emptied (their content is the app's either way), text nodes merged,
-/// attributes in name order (their order means nothing).
+/// attributes in name order (their order means nothing), and no
+/// `tabindex` (the shell sets it from the layout: `sync_scroll_stops`).
 const SNAPSHOT: &str = "(() => { const p = document.querySelector('main article .prose'); if (!p) return null; \
     const c = p.cloneNode(true); \
     const walk = document.createTreeWalker(c, NodeFilter.SHOW_COMMENT); const dead = []; \
     while (walk.nextNode()) dead.push(walk.currentNode); dead.forEach((n) => n.remove()); \
     c.querySelectorAll('.directive-slot').forEach((s) => s.replaceChildren()); \
+    c.querySelectorAll('[tabindex]').forEach((e) => e.removeAttribute('tabindex')); \
     c.querySelectorAll('*').forEach((e) => { const a = [...e.attributes].map((x) => [x.name, x.value]).sort(); \
       a.forEach(([n]) => e.removeAttribute(n)); a.forEach(([n, v]) => e.setAttribute(n, v)); }); \
     c.normalize(); return c.innerHTML; })()";
@@ -128,5 +130,28 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
         assert!(rendered.as_str().is_some_and(|h| h.len() > 200), "{}: {rendered}", p.front.slug);
         assert_eq!(&rendered, written, "{}: the rendered prose differs from the written one", p.front.slug);
     }
+    Ok(())
+}
+
+/// Every scroll box of the page is a keyboard stop exactly when it scrolls.
+const STOPS_MATCH_OVERFLOW: &str =
+    "[...document.querySelectorAll('main .code-block > pre, main .table-wrap, main .diagram-scroll')]\
+    .every((e) => (e.scrollWidth > e.clientWidth) === (e.getAttribute('tabindex') === '0'))";
+
+#[tokio::test]
+async fn scroll_boxes_are_tab_stops_only_when_they_scroll() -> R {
+    let b = Browser::with_size(1280, 900).await?;
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    b.wait_js(STOPS_MATCH_OVERFLOW).await?;
+    let stops = "document.querySelectorAll('main .code-block > pre[tabindex], main .table-wrap[tabindex]').length";
+    let boxes = b.js("return document.querySelectorAll('main .code-block > pre, main .table-wrap').length;").await?;
+    let wide = b.js(&format!("return {stops};")).await?;
+    assert!(wide.as_u64() < boxes.as_u64(), "at 1280 px most boxes fit: {wide} of {boxes} are stops");
+    // On a phone the table scrolls sideways: it becomes a stop.
+    b.client.set_window_size(375, 800).await?;
+    b.wait_js("document.querySelector('main .table-wrap').getAttribute('tabindex') === '0'").await?;
+    b.wait_js(STOPS_MATCH_OVERFLOW).await?;
+    let narrow = b.js(&format!("return {stops};")).await?;
+    assert!(narrow.as_u64() > wide.as_u64(), "{narrow} stops at 375 px, {wide} at 1280 px");
     Ok(())
 }

@@ -56,6 +56,8 @@ fn setup() {
     search::provide_search_state();
     theme::apply_theme(state);
     util::install_copy_buttons();
+    let resize = window_event_listener(leptos::ev::resize, |_| util::sync_scroll_stops());
+    on_cleanup(move || resize.remove());
 }
 
 /// The root of the reader and tools builds: the router around the shell.
@@ -226,6 +228,7 @@ fn Dispatch() -> impl IntoView {
             if let Some(boot) = document().query_selector("body > .boot").ok().flatten() {
                 boot.remove();
             }
+            request_animation_frame(util::sync_scroll_stops);
         });
         view
     }

@@ -218,7 +218,17 @@ pub fn InlineMigration(slug: String) -> impl IntoView {
     view! {
         <section class="live" aria-labelledby="live-migration-h">
             <h3 class="live-title" id="live-migration-h">"Try it: a rollback before and after contract"</h3>
-            <p class="muted">{move || format!("Orders table, {} rows, orders arriving all the time. Move phase by phase and try a rollback at each.", crate::ui::migration::count(base.with_value(|b| b.rows as u64)))}</p>
+            <p class="muted">
+                {move || {
+                    let (rows, old, new) = base.with_value(|b| {
+                        (b.rows as u64, b.old_column_name().to_string(), b.new_column_name().to_string())
+                    });
+                    format!(
+                        "Orders table, {} rows, orders arriving all the time; this run moves {old} to {new}, with the same steps as any expand and contract. Move phase by phase and try a rollback at each.",
+                        crate::ui::migration::count(rows)
+                    )
+                }}
+            </p>
             <ol class="live-phases">{steps}</ol>
             <p class="live-now" role="status">{move || format!("Now: {}", crate::ui::migration::phase_name(phase()))}</p>
             <div class="button-row">

@@ -112,6 +112,8 @@ async fn the_threshold_explorer_and_the_inline_migration_respond() -> R {
     b.fill("#live-threshold", "2").await?;
     b.wait_js("parseInt(document.querySelectorAll('.threshold-results .big')[1].textContent) > 0").await?;
     b.open("/learn/expand-and-contract").await?;
+    // The lesson's SQL renames `total`; the example says which column it moves.
+    b.wait_for_text(".live p.muted", "this run moves status to order_status").await?;
     for _ in 0..4 {
         b.click_text(".live button", "Next phase").await?;
     }

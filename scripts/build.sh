@@ -40,7 +40,7 @@ cargo run --quiet --bin export -- routes > target/routes.tsv
 cargo run --quiet --bin export -- search-index > target/search-index.json
 # Each page's prose, written into its first paint for the app to adopt; its
 # links carry the base path Trunk was given (--public-url).
-base=$(grep -o '<base href="[^"]*"' "$DIST/index.html" | head -1 | cut -d'"' -f2)
+base=$(grep -o '<base href="[^"]*"' "$DIST/index.html" | head -1 | cut -d'"' -f2 || true)
 [ -n "$base" ] || { log "$DIST/index.html has no <base href>"; exit 1; }
 PROSE="target/prose-$(basename "$DIST").json"
 cargo run --quiet --bin export -- prose "$base" > "$PROSE"

@@ -4,7 +4,8 @@
 //
 // DIST holds the reader build (index.html + assets), TOOLS_DIST the tools
 // build, HOME_DIST the home build; ROUTES_TSV is `export routes` (path,
-// build, title, description), SEARCH_JSON `export search-index`.
+// build, title, description, eyebrow, layout), SEARCH_JSON `export
+// search-index`, PROSE_JSON `export prose BASE`.
 // It writes, into DIST:
 // - one stylesheet instead of ten (`app-<hash>.css`), and each build's
 //   loader script in a file (`boot-<build>-<hash>.js`) instead of inline, so
@@ -143,8 +144,9 @@ function template(html, build) {
     `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`,
   );
   if (!out.includes("Content-Security-Policy")) fail(`${build}: no <meta charset> to put the policy after`);
-  // A static first paint (the header and the page's title) until the app
-  // mounts and removes it: the page is not blank while the .wasm loads.
+  // A static first paint (the header, the page's eyebrow and title, and a
+  // content page's prose) until the app mounts: the page is not blank while
+  // the .wasm loads.
   out = out.replace(
     /<body><\/body>/,
     `<body><noscript><p>Rollback Lab runs in your browser and needs JavaScript and WebAssembly turned on.</p></noscript>` +
@@ -167,14 +169,16 @@ function bootPage(r, heading) {
   const title = `${eyebrow}<p class="boot-title">${esc(heading)}</p>`;
   const p = r && prose[r.route];
   if (!p) return title;
-  if (!["summary", "lead", "rest"].every((k) => typeof p[k] === "string")) {
-    fail(`${proseJson}: ${r.route} has no summary, lead and rest`);
+  if (!["summary", "lead", "rest"].every((k) => typeof p[k] === "string") || !Number.isInteger(p.steps)) {
+    fail(`${proseJson}: ${r.route} has no summary, steps, lead and rest`);
   }
   const slug = r.route.split("/").pop();
+  // The steps line holds the app's place (its count comes with the app).
+  const steps = p.steps > 0 ? `<p class="steps-progress">0 of ${p.steps} steps checked</p>` : "";
   // The opening paragraphs are shown; the rest waits in a <template> (not
   // laid out), so the first paint stays cheap.
   return (
-    `${title}<p class="summary">${esc(p.summary)}</p>` +
+    `${title}<p class="summary">${esc(p.summary)}</p>${steps}` +
     `<div class="prose" data-prose="${esc(slug)}">${p.lead}<template>${p.rest}</template></div>`
   );
 }
@@ -188,13 +192,16 @@ for (const [build, html] of [["reader", readerHtml], ["tools", toolsHtml], ["hom
   if (!templates[build].includes("rollback-lab-search-index")) fail(`${build}: no base <meta> to put the search index after`);
 }
 
-// Each content page's prose (`export prose`): path → { part, summary, html }.
+// Each content page's prose (`export prose BASE`):
+// { base, pages: { path → { summary, steps, lead, rest } } }.
 let prose;
 try {
-  prose = JSON.parse(read(proseJson));
-  if (typeof prose !== "object" || Array.isArray(prose)) throw new Error("not an object");
+  const json = JSON.parse(read(proseJson));
+  if (typeof json?.pages !== "object" || Array.isArray(json.pages)) throw new Error("no pages");
+  if (json.base !== base) throw new Error(`written for base ${json.base}, this build's base is ${base}`);
+  prose = json.pages;
 } catch (e) {
-  fail(`${proseJson}: not the pages' prose (${e.message})`);
+  fail(`${proseJson}: not the pages' prose for this build (${e.message})`);
 }
 
 function page(build, title, description, r) {
@@ -202,10 +209,12 @@ function page(build, title, description, r) {
   if (!t) fail(`unknown build ${build}`);
   // The page's own heading: "Quick test · Rollback Lab" → "Quick test".
   const heading = title.startsWith("Rollback Lab") ? "Rollback Lab" : title.replace(/ · Rollback Lab$/, "");
-  return t
+  const out = t
     .replace('<div class="page">__BOOT_PAGE__', () => `<div class="page${r?.layout ? ` ${r.layout}` : ""}">${bootPage(r, heading)}`)
     .replace(/<title>[^<]*<\/title>/, `<title>${esc(title)}</title>`)
     .replace(/<meta name="description" content="[^"]*"/, `<meta name="description" content="${esc(description)}"`);
+  if (out.includes("__BOOT_PAGE__")) fail(`${build}: the first paint's page was not written`);
+  return out;
 }
 
 // ---- one entry per route ------------------------------------------------------
@@ -222,6 +231,9 @@ const routes = read(routesTsv)
   });
 for (const key of Object.keys(prose)) {
   if (!routes.some((r) => r.route === key)) fail(`${proseJson}: ${key} is not a route`);
+}
+for (const r of routes) {
+  if (r.route.startsWith("/learn/") && !prose[r.route]) fail(`${proseJson}: no prose for ${r.route}`);
 }
 const entries = [];
 for (const r of routes) {

@@ -8,9 +8,9 @@
 //!   ARCHITECTURE.md, "Three builds").
 //! - `export search-index` prints the search index as JSON; the build
 //!   writes it as `search-<hash>.json`, which the app fetches.
-//! - `export prose BASE` prints, as a JSON object, each content page's
-//!   prose as the app renders it (path → summary, and the HTML of
-//!   its opening paragraphs and of the rest), for a site under BASE
+//! - `export prose BASE` prints, as JSON, each content page's prose as the
+//!   app renders it (`{ base, pages: { path → summary, steps, and the HTML
+//!   of its opening paragraphs and of the rest } }`), for a site under BASE
 //!   ("/" or "/course/"); the build writes it into each page's first paint
 //!   and the app adopts it (ARCHITECTURE.md, "Written prose").
 //! - `export static-pages OUT_DIR [CSS_HREF ...]` writes one plain HTML page
@@ -103,17 +103,19 @@ fn routes(course: &rollback_lab::core::content::Course) -> String {
 fn prose(course: &rollback_lab::core::content::Course, base: &str) -> Result<String, String> {
     use rollback_lab::core::routes::{self, Route};
 
-    if !base.starts_with('/') {
-        return Err(format!("BASE must start with /: {base}"));
+    if !base.starts_with('/') || base.starts_with("//") {
+        return Err(format!("BASE must be a path starting with one /: {base}"));
     }
+    course.glossary().map_err(|e| e.to_string())?;
     let mut out = serde_json::Map::new();
     for p in &course.pages {
         let slug = &p.front.slug;
         let (lead, rest) = rollback_lab::core::prerender::page_prose(course, slug, base).unwrap_or_default();
-        let entry = serde_json::json!({ "summary": p.front.summary, "lead": lead, "rest": rest });
+        let steps = rollback_lab::core::markdown::parse(&p.body, Default::default()).tasks;
+        let entry = serde_json::json!({ "summary": p.front.summary, "steps": steps, "lead": lead, "rest": rest });
         out.insert(routes::href(&Route::Page(slug.clone())), entry);
     }
-    serde_json::to_string(&out).map_err(|e| e.to_string())
+    serde_json::to_string(&serde_json::json!({ "base": base, "pages": out })).map_err(|e| e.to_string())
 }
 
 #[cfg(not(target_arch = "wasm32"))]

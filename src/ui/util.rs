@@ -39,11 +39,14 @@ pub fn strip_base(path: &str) -> String {
 }
 
 /// Turn an app-internal href ("/learn/x#y", "#y") into one the browser
-/// resolves correctly under the base path.
+/// resolves correctly under the base path. A fragment belongs to the
+/// current page's own address (as `core::prerender` writes it at build
+/// time, whatever trailing slash the host added).
 pub fn resolve_href(href: &str) -> String {
     if let Some(frag) = href.strip_prefix('#') {
         let path = window().location().pathname().unwrap_or_default();
-        return format!("{path}#{frag}");
+        let route = crate::core::routes::parse(&strip_base(&path));
+        return format!("{}#{frag}", app_href(&crate::core::routes::href(&route)));
     }
     if href.starts_with('/') && !href.starts_with("//") {
         return format!("{}{}", base(), href);
@@ -189,6 +192,7 @@ pub fn install_copy_buttons() {
             copy_to_clipboard(&code, move |ok| {
                 if ok {
                     button.set_text_content(Some("Copied"));
+                    set_timeout(move || button.set_text_content(Some("Copy")), std::time::Duration::from_secs(2));
                 }
                 say(if ok {
                     "Copied to the clipboard."
@@ -207,15 +211,19 @@ pub fn install_copy_buttons() {
     on_cleanup(move || handle.remove());
 }
 
-/// The boxes that scroll sideways when their content is wider than the
-/// page: code blocks, tables and diagrams.
-const SCROLL_BOXES: &str = ".code-block > pre, .table-wrap, .diagram-scroll";
+/// The boxes of a content page's prose that scroll sideways when their
+/// content is wider than the page: code blocks, tables and diagrams. Only
+/// there: that prose does not change once drawn, so a box that fits now
+/// fits until the window changes. (Boxes whose content changes, such as
+/// previews and simulator tables, stay keyboard stops all the time.)
+const SCROLL_BOXES: &str = "article[data-slug] > .prose :is(.code-block > pre, .table-wrap, .diagram-scroll)";
 
-/// Make each scroll box a keyboard stop only while its content is wider
-/// than it is: then a keyboard user can focus it and scroll with the arrow
-/// keys; otherwise Tab does not stop at every code block. The markup makes
-/// them stops (right when this never runs); the shell runs this after
-/// each page renders and when the window is resized.
+/// Make each scroll box of a content page's prose a keyboard stop only
+/// while its content is wider than it is: then a keyboard user can focus
+/// it and scroll with the arrow keys; otherwise Tab does not stop at every
+/// code block. The markup makes them stops (right when this never runs);
+/// the shell runs this after each page renders and when the window is
+/// resized.
 pub fn sync_scroll_stops() {
     use wasm_bindgen::JsCast;
     let Ok(found) = document().query_selector_all(SCROLL_BOXES) else {

@@ -21,6 +21,10 @@ const SNAPSHOT: &str = "(() => { const p = document.querySelector('main article 
       a.forEach(([n]) => e.removeAttribute(n)); a.forEach(([n, v]) => e.setAttribute(n, v)); }); \
     c.normalize(); return c.innerHTML; })()";
 
+/// How many times this document adopted written prose (a Performance mark
+/// the app sets each time).
+const ADOPTIONS: &str = "performance.getEntriesByName('prose-adopted').length";
+
 /// Which build is running: the name in its loader's file name.
 const BUILD: &str = "(document.querySelector('script[src*=\"boot-\"]') || {src: ''}).src.match(/boot-(\\w+)-/)?.[1]";
 
@@ -43,6 +47,7 @@ async fn the_first_paint_holds_the_prose_and_the_app_adopts_it() -> R {
 
     LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
     b.wait_js("document.querySelectorAll('.boot, [data-prose], main template').length === 0").await?;
+    assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "adopted, not rendered");
     let counts = b
         .js("const p = document.querySelector('main .prose'); return [\
              p.querySelectorAll('#three-jobs-a-flag-can-do').length, \
@@ -59,8 +64,9 @@ async fn the_first_paint_holds_the_prose_and_the_app_adopts_it() -> R {
     b.click("main .prose .copy-link[data-anchor=three-jobs-a-flag-can-do]").await?;
     let copied = b.wait_js("window.__lastCopy").await?;
     assert!(copied.as_str().is_some_and(|c| c.ends_with("/learn/feature-flags#three-jobs-a-flag-can-do")), "{copied}");
+    b.js("window.__lastCopy = null;").await?;
     b.click("main .prose .code-block .copy-code").await?;
-    let copied = b.wait_js("window.__lastCopy && !window.__lastCopy.includes('#') && window.__lastCopy").await?;
+    let copied = b.wait_js("window.__lastCopy").await?;
     let code = b.text("main .prose .code-block code").await?;
     assert_eq!(copied.as_str().map(str::trim), Some(code.trim()));
     b.assert_no_errors("feature-flags, adopted").await?;
@@ -73,6 +79,7 @@ async fn steps_work_on_the_adopted_and_the_rendered_prose() -> R {
     let lesson = LessonPage(&b);
     // Adopted (a direct load): tick two steps.
     lesson.open("rollback-playbook", "Rollback playbook").await?;
+    assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "adopted");
     lesson.check_step(0).await?;
     lesson.check_step(2).await?;
     b.wait_for_text(".steps-progress", "2 of 6").await?;
@@ -84,6 +91,7 @@ async fn steps_work_on_the_adopted_and_the_rendered_prose() -> R {
     b.click("a.pager-next").await?;
     b.wait_for_text("main h1", "Rollback playbook").await?;
     assert_eq!(b.js("return window.__sameDocument === true;").await?, Value::Bool(true), "no page load");
+    assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "rendered, not adopted");
     let checked = b.js("return [...document.querySelectorAll('main input.step-check')].map((i) => i.checked);").await?;
     assert_eq!(checked, serde_json::json!([true, false, true, false, false, false]));
     lesson.check_step(1).await?;
@@ -107,6 +115,7 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
     for p in pages {
         LessonPage(&b).open(&p.front.slug, &p.front.title).await?;
         b.wait_js("document.querySelectorAll('.boot').length === 0").await?;
+        assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "{}: adopted", p.front.slug);
         let build = b.js(&format!("return {BUILD};")).await?;
         adopted.push((build, b.js(&format!("return {SNAPSHOT};")).await?));
     }
@@ -126,6 +135,7 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
             p.front.slug
         );
         assert_eq!(&b.js(&format!("return {BUILD};")).await?, build, "{}: the same build", p.front.slug);
+        assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(0), "{}: rendered", p.front.slug);
         let rendered = b.js(&format!("return {SNAPSHOT};")).await?;
         assert!(rendered.as_str().is_some_and(|h| h.len() > 200), "{}: {rendered}", p.front.slug);
         assert_eq!(&rendered, written, "{}: the rendered prose differs from the written one", p.front.slug);

@@ -33,11 +33,14 @@ async fn every_route_renders_its_heading_without_console_errors() -> R {
     Ok(())
 }
 
-/// Where the page's title sits: the app's `main h1`, or the first paint's.
+/// Where the page's title sits (the app's `main h1`, or the first
+/// paint's), its eyebrow, and where a content page's prose starts.
 const TITLE_BOX: &str = "const t = document.querySelector('main h1') || document.querySelector('.boot .boot-title'); \
     if (!t) return null; const r = t.getBoundingClientRect(); \
     const e = t.previousElementSibling && t.previousElementSibling.matches('.eyebrow') ? t.previousElementSibling.textContent : ''; \
-    return [Math.round(r.x), Math.round(r.y), e];";
+    const p = document.querySelector('main article[data-slug] > .prose') || document.querySelector('.boot .prose[data-prose]'); \
+    const pr = p && p.getBoundingClientRect(); \
+    return [Math.round(r.x), Math.round(r.y), e, pr ? [Math.round(pr.x), Math.round(pr.y)] : null];";
 
 #[tokio::test]
 async fn the_first_paint_puts_the_title_where_the_app_will() -> R {

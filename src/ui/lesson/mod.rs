@@ -1,6 +1,8 @@
 //! A content page: lesson, worked example, playbook or exercise prompt,
-//! rendered from its markdown, with checkable steps, directives, a "done"
-//! toggle and previous/next links.
+//! with checkable steps, directives, a "done" toggle and previous/next
+//! links. Its prose is adopted from the page the build wrote on a first
+//! load, and rendered from its markdown after an in-app navigation
+//! (ARCHITECTURE.md, "Written prose").
 
 pub mod directives;
 
@@ -82,6 +84,8 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         };
         if let Some(source) = written.try_update_value(|w| w.take()).flatten() {
             adopted.set_value(adopt(&prose, &source));
+            // For the tests: this page's prose was adopted, not rendered.
+            util::mark("prose-adopted");
             let handles = fill_directive_slots(&prose, config.directive, owner.clone());
             mounted.update_value(|m| m.extend(handles));
         }
@@ -231,7 +235,9 @@ fn fill_directive_slots(
         let name = slot.get_attribute("data-directive").unwrap_or_default();
         let args: Vec<String> =
             slot.get_attribute("data-args").and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default();
-        let mount = move || leptos::mount::mount_to(slot, move || directive(&name, &args));
+        // Untracked: a directive reading a signal must not make the page's
+        // effect run again.
+        let mount = move || untrack(|| leptos::mount::mount_to(slot, move || directive(&name, &args)));
         out.push(match &owner {
             Some(owner) => owner.with(mount),
             None => mount(),

@@ -39,6 +39,8 @@ async fn the_first_paint_holds_the_prose_and_the_app_adopts_it() -> R {
         .await?;
     let html = html.as_str().unwrap_or_default();
     let shown = html.split("<template>").next().unwrap_or_default();
+    // The .wasm waits behind the stylesheet and the first paint.
+    assert!(html.contains("type=\"application/wasm\" fetchpriority=\"low\""), "the .wasm preload is low priority");
     // Shown, but not yet something to tab into or read aloud.
     assert!(shown.contains("<div class=\"boot\" aria-hidden=\"true\" inert>"), "{shown}");
     assert!(shown.contains("data-prose=\"feature-flags\"><p>A deploy puts code on servers."), "{shown}");

@@ -137,8 +137,10 @@ function template(html, build) {
   // The .wasm loads at low priority: it must not compete with the
   // stylesheet and the first paint. At the default priority Lighthouse
   // counted the .wasm into the simulators' first contentful paint in 7 of
-  // 13 runs (0.25 s → 0.95 s, performance 99 → 97); at low priority in 1
-  // of 13. The app was not ready any later, measured side by side.
+  // 13 probe runs (0.25 s → 0.95 s, performance 99 → 97); at low priority
+  // in 1 of 13 (it still happens now and then). The app was not ready any
+  // later, measured side by side. (Loading the scripts at low priority too
+  // changed nothing.)
   out = out.replace(/(<link rel="preload"[^>]*as="fetch" type="application\/wasm")/g, '$1 fetchpriority="low"');
   if (!out.includes('fetchpriority="low"')) fail(`${build}: no .wasm preload to lower the priority of`);
   // Drop the separate stylesheets, link the merged one where the first was.

@@ -243,7 +243,8 @@ fn every_page_has_written_prose_with_its_builds_links() {
 
     let course = course_from_disk();
     for p in &course.pages {
-        let (lead, rest) = page_prose(&course, &p.front.slug, "/").expect("a page of the course");
+        let prose = page_prose(&course, &p.front.slug, "/").expect("a page of the course");
+        let (lead, rest) = (prose.lead, prose.rest);
         assert!(!(lead.clone() + &rest).trim().is_empty(), "{}: no prose", p.front.slug);
         assert!(!lead.contains("<h") && !lead.contains("<template"), "{}: lead {lead}", p.front.slug);
     }
@@ -252,13 +253,17 @@ fn every_page_has_written_prose_with_its_builds_links() {
     // A reader page: its link to a page the tools build serves is a full
     // page load; to another reader page, the router's.
     assert_eq!(course.build_of(&rollback_lab::core::routes::Route::Page("feature-flags".into())), Build::Reader);
-    let (lead, rest) = page_prose(&course, "feature-flags", "/course/").unwrap();
-    let html = lead + &rest;
+    let prose = page_prose(&course, "feature-flags", "/course/").unwrap();
+    let html = prose.lead + &prose.rest;
     assert!(html.contains("<a href=\"/course/learn/canary-releases\" rel=\"external\">"), "{html}");
     assert!(html.contains("<a href=\"/course/learn/rollback-playbook\">"), "{html}");
     assert!(html.contains("href=\"/course/glossary#feature-flag\""), "terms are linked: {html}");
     assert!(html.contains("data-directive=\"diagram\""), "{html}");
     // A tools page: every route is its own.
-    let (lead, rest) = page_prose(&course, "canary-releases", "/").unwrap();
-    assert!(!(lead + &rest).contains("rel=\"external\""));
+    let prose = page_prose(&course, "canary-releases", "/").unwrap();
+    assert!(!(prose.lead + &prose.rest).contains("rel=\"external\""));
+    // The step boxes it counts are the ones it wrote.
+    let playbook = page_prose(&course, "rollback-playbook", "/").unwrap();
+    assert_eq!(playbook.steps, 6);
+    assert_eq!((playbook.lead + &playbook.rest).matches("class=\"step-check\"").count(), 6);
 }

@@ -2,7 +2,7 @@
 //! The route table: every route round-trips, deep links parse, unknown paths
 //! are "not found".
 
-use rollback_lab::core::routes::{app_routes, href, is_valid_slug, parse, Route};
+use rollback_lab::core::routes::{app_routes, href, href_route, is_valid_slug, parse, resolve_href, Route};
 
 #[test]
 fn every_app_route_round_trips() {
@@ -42,4 +42,22 @@ fn slug_rules() {
     assert!(!is_valid_slug("a--b"));
     assert!(!is_valid_slug("A"));
     assert!(!is_valid_slug("a b"));
+}
+
+#[test]
+fn hrefs_resolve_the_same_for_the_build_and_the_app() {
+    let here = Route::Page("feature-flags".into());
+    assert_eq!(resolve_href("/quiz", "", &here), "/quiz");
+    assert_eq!(resolve_href("/learn/x#y", "/course", &here), "/course/learn/x#y");
+    // A fragment belongs to the page's own address.
+    assert_eq!(resolve_href("#top", "/course", &here), "/course/learn/feature-flags#top");
+    assert_eq!(resolve_href("#top", "", &Route::Home), "/#top");
+    // Anything not an app path is left alone.
+    for other in ["https://example.com/a", "//cdn.example.com/x", "mailto:a@b.c", "relative/x"] {
+        assert_eq!(resolve_href(other, "/course", &here), other);
+    }
+    assert_eq!(href_route("/learn/feature-flags#x"), Some(here));
+    assert_eq!(href_route("/quiz?x=1"), Some(Route::Quiz));
+    assert_eq!(href_route("#x"), None);
+    assert_eq!(href_route("//host/quiz"), None);
 }

@@ -110,9 +110,13 @@ fn prose(course: &rollback_lab::core::content::Course, base: &str) -> Result<Str
     let mut out = serde_json::Map::new();
     for p in &course.pages {
         let slug = &p.front.slug;
-        let (lead, rest) = rollback_lab::core::prerender::page_prose(course, slug, base).unwrap_or_default();
-        let steps = rollback_lab::core::markdown::parse(&p.body, Default::default()).tasks;
-        let entry = serde_json::json!({ "summary": p.front.summary, "steps": steps, "lead": lead, "rest": rest });
+        let prose = rollback_lab::core::prerender::page_prose(course, slug, base).unwrap_or_default();
+        let entry = serde_json::json!({
+            "summary": p.front.summary,
+            "steps": prose.steps,
+            "lead": prose.lead,
+            "rest": prose.rest,
+        });
         out.insert(routes::href(&Route::Page(slug.clone())), entry);
     }
     serde_json::to_string(&serde_json::json!({ "base": base, "pages": out })).map_err(|e| e.to_string())
@@ -129,8 +133,8 @@ fn static_pages(
     let css: String = css.iter().map(|h| format!("<link rel=\"stylesheet\" href=\"{}\">\n", escape_html(h))).collect();
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     for p in &course.pages {
-        let (lead, rest) = rollback_lab::core::prerender::page_prose(course, &p.front.slug, "/").unwrap_or_default();
-        let body = lead + &rest;
+        let prose = rollback_lab::core::prerender::page_prose(course, &p.front.slug, "/").unwrap_or_default();
+        let body = prose.lead + &prose.rest;
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} · Rollback Lab</title>\n{css}</head>\n<body>\n<main id=\"main\"><article class=\"page\">\n<p class=\"eyebrow\">{part}</p>\n<h1>{title}</h1>\n<p class=\"summary\">{summary}</p>\n<div class=\"prose\">\n{body}</div>\n</article></main>\n</body>\n</html>\n",
             title = escape_html(&p.front.title),

@@ -11,12 +11,23 @@ use super::routes::{self, Route};
 /// waits in a `<template>`, so the first layout stays small.
 pub const LEAD_BLOCKS: usize = 2;
 
+/// A page's prose as HTML, cut after its opening paragraphs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageProse {
+    /// The opening paragraphs (see [`LEAD_BLOCKS`]).
+    pub lead: String,
+    /// Everything after them.
+    pub rest: String,
+    /// How many step boxes it has.
+    pub steps: usize,
+}
+
 /// The prose of page `slug`, for a site served under `base` ("/" or
-/// "/course/"), as (lead, rest): see [`markdown::to_html_parts`] and
-/// [`LEAD_BLOCKS`]. Glossary terms linked, steps as `step-check` boxes,
-/// directives as empty slots, links resolved and marked `external` when
-/// another build serves their page. `None` for an unknown slug.
-pub fn page_prose(course: &Course, slug: &str, base: &str) -> Option<(String, String)> {
+/// "/course/"): see [`markdown::to_html_parts`] and [`LEAD_BLOCKS`].
+/// Glossary terms linked, steps as `step-check` boxes, directives as empty
+/// slots, links resolved and marked `external` when another build serves
+/// their page. `None` for an unknown slug.
+pub fn page_prose(course: &Course, slug: &str, base: &str) -> Option<PageProse> {
     let page = course.page(slug)?;
     let mut doc = markdown::parse(&page.body, RenderOptions { directives: true });
     let glossary = course.glossary().unwrap_or_default();
@@ -24,23 +35,8 @@ pub fn page_prose(course: &Course, slug: &str, base: &str) -> Option<(String, St
     let base = base.trim_end_matches('/');
     let route = Route::Page(slug.to_string());
     let build = course.build_of(&route);
-    let here = format!("{base}{}", routes::href(&route));
-    let resolve = |href: &str| -> String {
-        if let Some(frag) = href.strip_prefix('#') {
-            format!("{here}#{frag}")
-        } else if href.starts_with('/') && !href.starts_with("//") {
-            format!("{base}{href}")
-        } else {
-            href.to_string()
-        }
-    };
-    let rel = |href: &str| -> Option<&'static str> {
-        if !href.starts_with('/') {
-            return None;
-        }
-        let (path, _, _) = routes::split_href(href);
-        (!course.serves(build, &routes::parse(path))).then_some("external")
-    };
+    let resolve = |href: &str| routes::resolve_href(href, base, &route);
+    let rel = |href: &str| routes::href_route(href).filter(|r| !course.serves(build, r)).map(|_| "external");
     let term_tip = |id: &str| glossary.plain_definition(id).unwrap_or_default();
     let prefix = format!("{slug}-");
     let opts = HtmlOptions {
@@ -51,5 +47,6 @@ pub fn page_prose(course: &Course, slug: &str, base: &str) -> Option<(String, St
         rel: &rel,
         term_tip: &term_tip,
     };
-    Some(markdown::to_html_parts(&doc, &opts, LEAD_BLOCKS))
+    let (lead, rest) = markdown::to_html_parts(&doc, &opts, LEAD_BLOCKS);
+    Some(PageProse { lead, rest, steps: doc.tasks })
 }

@@ -168,6 +168,30 @@ pub fn href(route: &Route) -> String {
     }
 }
 
+/// The route an app-internal href ("/quiz", "/learn/x#y") leads to;
+/// `None` for anything else (external, relative or a bare fragment).
+pub fn href_route(href: &str) -> Option<Route> {
+    if !href.starts_with('/') || href.starts_with("//") {
+        return None;
+    }
+    let (path, _, _) = split_href(href);
+    Some(parse(path))
+}
+
+/// An href as it goes into a page at `here`, for a site under `base`
+/// ("" or "/course", no trailing slash): app paths get the base, and a
+/// fragment belongs to the page's own address (whatever trailing slash a
+/// host added to the address in the browser). Anything else is unchanged.
+pub fn resolve_href(href: &str, base: &str, here: &Route) -> String {
+    if let Some(frag) = href.strip_prefix('#') {
+        format!("{base}{}#{frag}", self::href(here))
+    } else if href_route(href).is_some() {
+        format!("{base}{href}")
+    } else {
+        href.to_string()
+    }
+}
+
 /// Slugs: lowercase ASCII letters, digits and single hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()

@@ -72,11 +72,7 @@ pub fn rel_for(route: &Route) -> Option<&'static str> {
 
 /// `rel` for an internal href ("/quiz", "/learn/x#y").
 pub fn rel_for_href(href: &str) -> Option<&'static str> {
-    if !href.starts_with('/') {
-        return None;
-    }
-    let (path, _, _) = crate::core::routes::split_href(href);
-    rel_for(&crate::core::routes::parse(path))
+    crate::core::routes::href_route(href).and_then(|r| rel_for(&r))
 }
 
 /// Shown for a route that lives in another build: it loads the page (a full

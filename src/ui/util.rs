@@ -43,15 +43,8 @@ pub fn strip_base(path: &str) -> String {
 /// current page's own address (as `core::prerender` writes it at build
 /// time, whatever trailing slash the host added).
 pub fn resolve_href(href: &str) -> String {
-    if let Some(frag) = href.strip_prefix('#') {
-        let path = window().location().pathname().unwrap_or_default();
-        let route = crate::core::routes::parse(&strip_base(&path));
-        return format!("{}#{frag}", app_href(&crate::core::routes::href(&route)));
-    }
-    if href.starts_with('/') && !href.starts_with("//") {
-        return format!("{}{}", base(), href);
-    }
-    href.to_string()
+    let path = window().location().pathname().unwrap_or_default();
+    crate::core::routes::resolve_href(href, base(), &crate::core::routes::parse(&strip_base(&path)))
 }
 
 /// An app path ("/quiz") with the base prefixed.

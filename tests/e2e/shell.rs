@@ -123,6 +123,41 @@ async fn the_skip_link_moves_focus_to_the_content() -> R {
     Ok(())
 }
 
+/// "Next" by keyboard: the link is the same element on the new page, so
+/// focus moves to the new page's content (otherwise the next Enter would go
+/// on again). A pager link to a page of another build is left to the
+/// browser: one page load, no detour through the reader.
+#[tokio::test]
+async fn the_pager_hands_focus_to_the_new_page_and_other_builds_to_the_browser() -> R {
+    let b = Browser::new().await?;
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    b.js("window.__sameDocument = true; document.querySelector('a.pager-next').focus();").await?;
+    b.keys("\u{E007}").await?; // Enter
+    b.wait_for_text("main h1", "Backward- and forward-compatible APIs").await?;
+    assert_eq!(b.js("return window.__sameDocument === true;").await?, serde_json::json!(true), "in-app");
+    b.wait_js("document.activeElement && document.activeElement.id === 'main'").await?;
+    // Focus in the sidebar stays there.
+    b.js("document.querySelector('#sidebar a[href$=\"/learn/feature-flags\"]').focus();").await?;
+    b.keys("\u{E007}").await?;
+    b.wait_for_text("main h1", "Feature flags and kill switches").await?;
+    assert_eq!(
+        b.js("return document.activeElement.getAttribute('href');").await?,
+        serde_json::json!("/learn/feature-flags"),
+        "focus stays on the sidebar link"
+    );
+    // The first page's "Next" is served by the tools build.
+    LessonPage(&b).open("why-this-matters", "Why this matters").await?;
+    assert_eq!(b.js("return document.querySelector('a.pager-next').rel;").await?, serde_json::json!("next external"));
+    b.js("window.__sameDocument = true;").await?;
+    b.click("a.pager-next").await?;
+    b.wait_for_text("main h1", "Canary releases").await?;
+    b.wait_js("document.querySelector('script[src*=boot-tools]')").await?;
+    assert_eq!(b.js("return location.search;").await?, serde_json::json!(""), "no reload through ?tools=1");
+    assert_eq!(b.js("return window.__sameDocument === true;").await?, serde_json::json!(false), "a page load");
+    b.assert_no_errors("pager").await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn arrow_keys_move_between_pages() -> R {
     let b = Browser::new().await?;

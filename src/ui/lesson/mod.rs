@@ -112,9 +112,17 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     let prev = index.checked_sub(1).and_then(|i| course.pages.get(i));
     let next = course.pages.get(index + 1);
     let link = |p: &crate::core::content::Page| util::app_href(&routes::href(&Route::Page(p.front.slug.clone())));
+    // "prev"/"next", plus "external" when another build serves the page
+    // (the router would otherwise take the click and load it in-app).
+    let pager_rel = |kind: &'static str, p: &crate::core::content::Page| match crate::ui::edition::rel_for(
+        &Route::Page(p.front.slug.clone()),
+    ) {
+        Some(extra) => format!("{kind} {extra}"),
+        None => kind.to_string(),
+    };
     let prev_view = prev.map(|p| {
         view! {
-            <a class="pager-prev" href=link(p) rel="prev">
+            <a class="pager-prev" href=link(p) rel=pager_rel("prev", p)>
                 <span class="pager-label">"← Previous"</span>
                 <span class="pager-title">{p.front.title.clone()}</span>
             </a>
@@ -122,7 +130,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     });
     let next_view = next.map(|p| {
         view! {
-            <a class="pager-next" href=link(p) rel="next">
+            <a class="pager-next" href=link(p) rel=pager_rel("next", p)>
                 <span class="pager-label">"Next →"</span>
                 <span class="pager-title">{p.front.title.clone()}</span>
             </a>

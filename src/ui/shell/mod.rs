@@ -217,13 +217,18 @@ fn Shell(children: Children) -> impl IntoView {
 fn Dispatch() -> impl IntoView {
     let route = use_route();
     let page = crate::ui::edition::config().page;
+    let navigated = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     move || {
         let r = route.get();
         let view = page(r);
+        let after_navigation = navigated.swap(true, std::sync::atomic::Ordering::Relaxed);
         // The page is in the document once this effect runs: the
         // performance script measures navigation start → "app-ready", and
         // the build's static first paint (`.boot`) can go.
-        Effect::new(|_| {
+        Effect::new(move |_| {
+            if after_navigation {
+                focus_main_after_navigation();
+            }
             util::mark_once("app-ready");
             if let Some(boot) = document().query_selector("body > .boot").ok().flatten() {
                 boot.remove();
@@ -231,6 +236,28 @@ fn Dispatch() -> impl IntoView {
             request_animation_frame(util::sync_scroll_stops);
         });
         view
+    }
+}
+
+/// After an in-app navigation, focus moves to the new page's `<main>` when
+/// it was in the old page (a link there, such as "Next", may be the same
+/// element in the new page) or nowhere: the next Tab then starts at the new
+/// page, and a screen reader is told the content changed. Focus in the
+/// header or the sidebar stays where the learner is.
+fn focus_main_after_navigation() {
+    use wasm_bindgen::JsCast;
+    let doc = document();
+    let Some(main) = doc.get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        return;
+    };
+    let in_page = match doc.active_element() {
+        None => true,
+        Some(active) => active.tag_name().eq_ignore_ascii_case("body") || main.contains(Some(&active)),
+    };
+    if in_page {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = main.focus_with_options(&options);
     }
 }
 

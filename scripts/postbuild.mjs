@@ -101,7 +101,7 @@ if ("serviceWorker" in navigator) {
     window.__rollbackLabUpdate = worker;
     dispatchEvent(new CustomEvent("rollback-lab:update-ready"));
   };
-  navigator.serviceWorker.register(${JSON.stringify(base + "sw.js")}, { scope: ${JSON.stringify(base)} }).then((reg) => {
+  const register = () => navigator.serviceWorker.register(${JSON.stringify(base + "sw.js")}, { scope: ${JSON.stringify(base)} }).then((reg) => {
     if (reg.waiting && navigator.serviceWorker.controller) announce(reg.waiting);
     reg.addEventListener("updatefound", () => {
       const worker = reg.installing;
@@ -110,6 +110,11 @@ if ("serviceWorker" in navigator) {
       });
     });
   }).catch((e) => console.warn("Offline use is not available:", e && e.message));
+  // Only once the app's page has been painted and the main thread is idle:
+  // installing precaches every file of the build, which would otherwise
+  // compete with this first load for the network and the CPU.
+  const idle = (f) => ("requestIdleCallback" in window ? requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 200));
+  requestAnimationFrame(() => setTimeout(() => idle(register), 0));
   addEventListener("rollback-lab:apply-update", () => {
     const worker = window.__rollbackLabUpdate;
     if (!worker) return;

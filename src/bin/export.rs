@@ -136,7 +136,7 @@ fn static_pages(
         let prose = rollback_lab::core::prerender::page_prose(course, &p.front.slug, "/").unwrap_or_default();
         let body = prose.lead + &prose.rest;
         let html = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} · Rollback Lab</title>\n{css}</head>\n<body>\n<main id=\"main\"><article class=\"page\">\n<p class=\"eyebrow\">{part}</p>\n<h1>{title}</h1>\n<p class=\"summary\">{summary}</p>\n<div class=\"prose\">\n{body}</div>\n</article></main>\n</body>\n</html>\n",
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} · Rollback Lab</title>\n{css}</head>\n<body>\n<main id=\"main\"><article class=\"page\">\n<p class=\"eyebrow\">{part}</p>\n<h1 elementtiming=\"page-title\">{title}</h1>\n<p class=\"summary\">{summary}</p>\n<div class=\"prose\">\n{body}</div>\n</article></main>\n</body>\n</html>\n",
             title = escape_html(&p.front.title),
             part = escape_html(&p.front.part),
             summary = escape_html(&p.front.summary),

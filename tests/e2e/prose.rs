@@ -118,6 +118,9 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
         LessonPage(&b).open(&p.front.slug, &p.front.title).await?;
         b.wait_js("document.querySelectorAll('.boot').length === 0").await?;
         assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "{}: adopted", p.front.slug);
+        // Directives below the opening paragraphs are filled after the
+        // first paint.
+        b.wait_js("performance.getEntriesByName('directives-filled').length === 1").await?;
         let build = b.js(&format!("return {BUILD};")).await?;
         adopted.push((build, b.js(&format!("return {SNAPSHOT};")).await?));
     }
@@ -142,6 +145,37 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
         assert!(rendered.as_str().is_some_and(|h| h.len() > 200), "{}: {rendered}", p.front.slug);
         assert_eq!(&rendered, written, "{}: the rendered prose differs from the written one", p.front.slug);
     }
+    Ok(())
+}
+
+/// Installed before a page loads: how many directive slots were still empty
+/// when the app took over from the first paint (it removes `.boot` in the
+/// same task as its "app-ready" mark).
+const RECORD_EMPTY_SLOTS: &str = "new MutationObserver((records, obs) => { \
+    if (records.some((r) => [...r.removedNodes].some((n) => n.classList && n.classList.contains('boot')))) { \
+      window.__emptyAtReady = document.querySelectorAll('main .directive-slot:empty').length; obs.disconnect(); } \
+  }).observe(document, { childList: true, subtree: true });";
+
+/// On a first load, the directives below the opening paragraphs are filled
+/// once the page has been painted (they are out of view, and the learner
+/// reads sooner); with an address into the page, all at once.
+#[tokio::test]
+async fn directives_further_down_are_filled_after_the_first_paint() -> R {
+    let b = Browser::new().await?;
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_EMPTY_SLOTS })).await?;
+    let filled = "performance.getEntriesByName('directives-filled').length === 1";
+    let empty_now = "return document.querySelectorAll('main .directive-slot:empty').length;";
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    b.wait_js(filled).await?;
+    assert_eq!(b.js("return window.__emptyAtReady;").await?, serde_json::json!(2), "diagram and check, deferred");
+    assert_eq!(b.js(empty_now).await?, serde_json::json!(0));
+    b.wait_for_css("main .directive-slot[data-directive=diagram] svg").await?;
+    b.open("/glossary").await?; // (the same address with a fragment would not load again)
+    b.open("/learn/feature-flags#choosing-the-safe-default").await?;
+    b.wait_js(filled).await?;
+    assert_eq!(b.js("return window.__emptyAtReady;").await?, serde_json::json!(0), "an anchor: nothing deferred");
+    assert_eq!(b.js(empty_now).await?, serde_json::json!(0));
+    b.assert_no_errors("feature-flags, directives").await?;
     Ok(())
 }
 

@@ -83,11 +83,36 @@ pub fn ContentPage(slug: String) -> impl IntoView {
             return;
         };
         if let Some(source) = written.try_update_value(|w| w.take()).flatten() {
-            adopted.set_value(adopt(&prose, &source));
+            let (nodes, shown) = adopt(&prose, &source);
             // For the tests: this page's prose was adopted, not rendered.
             util::mark("prose-adopted");
-            let handles = fill_directive_slots(&prose, config.directive, owner.clone());
+            // Directives in the opening paragraphs (the part the first paint
+            // showed) are filled now; the rest, further down the page, once
+            // the page has been painted (all now when the address points
+            // into the page).
+            let slots = empty_directive_slots(&prose);
+            let jump = window().location().hash().is_ok_and(|h| h.len() > 1);
+            let (now, later): (Vec<_>, Vec<_>) =
+                slots.into_iter().partition(|slot| jump || nodes[..shown].iter().any(|n| n.contains(Some(slot))));
+            adopted.set_value(nodes);
+            let handles = fill_directive_slots(now, config.directive, owner.clone());
             mounted.update_value(|m| m.extend(handles));
+            let owner = owner.clone();
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        // The page may have gone in the meantime.
+                        if mounted.is_disposed() {
+                            return;
+                        }
+                        let handles = fill_directive_slots(later, config.directive, owner);
+                        mounted.update_value(|m| m.extend(handles));
+                        util::mark("directives-filled");
+                        request_animation_frame(util::sync_scroll_stops);
+                    },
+                    std::time::Duration::ZERO,
+                )
+            });
         }
         // Each step box shows the stored progress (and follows it).
         state.progress.with(|p| {
@@ -164,7 +189,11 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         <Title text=title />
         <article class="page" class:wide=page.front.exercise.is_some() data-slug=slug.clone()>
             <p class="eyebrow">{page.front.part.clone()}</p>
-            <h1>{page.front.title.clone()}</h1>
+            // `elementtiming` (not in the view macro's list of attributes):
+            // scripts/perf reads when the title is painted.
+            {leptos::html::h1()
+                .attr("elementtiming", "page-title")
+                .child(page.front.title.clone())}
             <p class="summary">{page.front.summary.clone()}</p>
             {(steps_total > 0).then(|| view! {
                 <p class="steps-progress" aria-live="polite">
@@ -197,16 +226,19 @@ fn written_prose(slug: &str) -> Option<web_sys::Element> {
 
 /// Move the written prose's nodes into the app's prose element, in order:
 /// the shown opening paragraphs, then what waited in the `<template>`.
-/// Returns the nodes moved, for the page to take away again: the renderer
-/// does not know them, and it reuses this element for the next page.
-fn adopt(prose: &web_sys::HtmlDivElement, source: &web_sys::Element) -> Vec<web_sys::Node> {
+/// Returns the nodes moved, for the page to take away again (the renderer
+/// does not know them, and it reuses this element for the next page), and
+/// how many of them the first paint showed.
+fn adopt(prose: &web_sys::HtmlDivElement, source: &web_sys::Element) -> (Vec<web_sys::Node>, usize) {
     use wasm_bindgen::JsCast;
     source.remove_attribute("data-prose").ok();
     let mut moved = Vec::new();
+    let mut shown = None;
     while let Some(child) = source.first_child() {
         source.remove_child(&child).ok();
         let nodes: Vec<web_sys::Node> = match child.dyn_ref::<web_sys::HtmlTemplateElement>() {
             Some(template) => {
+                shown.get_or_insert(moved.len());
                 let rest = template.content().child_nodes();
                 (0..rest.length()).filter_map(|i| rest.item(i)).collect()
             }
@@ -218,28 +250,32 @@ fn adopt(prose: &web_sys::HtmlDivElement, source: &web_sys::Element) -> Vec<web_
             }
         }
     }
-    moved
+    let shown = shown.unwrap_or(moved.len());
+    (moved, shown)
 }
 
-/// Render each empty `directive-slot` of adopted prose (the renderer fills
-/// them itself), under the page's owner so they live and go with it.
-fn fill_directive_slots(
-    prose: &web_sys::HtmlDivElement,
-    directive: fn(&str, &[String]) -> AnyView,
-    owner: Option<Owner>,
-) -> Vec<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>> {
+/// The `directive-slot`s of adopted prose, still empty (the renderer fills
+/// them itself).
+fn empty_directive_slots(prose: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
     let Ok(slots) = prose.query_selector_all(".directive-slot") else {
         return Vec::new();
     };
+    (0..slots.length())
+        .filter_map(|i| slots.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()))
+        .filter(|slot| !slot.has_child_nodes())
+        .collect()
+}
+
+/// Render each slot's directive under the page's owner, so it lives and
+/// goes with the page.
+fn fill_directive_slots(
+    slots: Vec<web_sys::HtmlElement>,
+    directive: fn(&str, &[String]) -> AnyView,
+    owner: Option<Owner>,
+) -> Vec<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>> {
     let mut out = Vec::new();
-    for i in 0..slots.length() {
-        let Some(slot) = slots.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
-            continue;
-        };
-        if slot.has_child_nodes() {
-            continue;
-        }
+    for slot in slots {
         let name = slot.get_attribute("data-directive").unwrap_or_default();
         let args: Vec<String> =
             slot.get_attribute("data-args").and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default();

@@ -83,6 +83,48 @@ async fn a_deep_link_with_an_anchor_opens_directly() -> R {
     Ok(())
 }
 
+/// The sidebar marks the current page (and follows in-app navigation) and
+/// ticks pages done, for eyes and for screen readers; the marks come back
+/// from storage on the next load.
+#[tokio::test]
+async fn the_sidebar_marks_the_current_page_and_pages_done() -> R {
+    let b = Browser::new().await?;
+    let shell = Shell(&b);
+    let link = |slug: &str| format!("#sidebar a[href$='/learn/{slug}']");
+    let marks = |slug: &str| {
+        format!(
+            "const a = document.querySelector(\"{}\"); return [a.classList.contains('done'), a.querySelector('.nav-done').textContent, a.textContent.includes('(done)')];",
+            link(slug)
+        )
+    };
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    assert_eq!(shell.current_nav().await?, "Feature flags and kill switches");
+    assert_eq!(
+        b.js("return document.querySelectorAll('#sidebar [aria-current]').length;").await?,
+        serde_json::json!(1)
+    );
+    assert_eq!(b.js(&marks("feature-flags")).await?, serde_json::json!([false, "", false]));
+    b.click_text("main button", "Mark this page as done").await?;
+    b.wait_js(&format!("document.querySelector(\"{}\").classList.contains('done')", link("feature-flags"))).await?;
+    assert_eq!(b.js(&marks("feature-flags")).await?, serde_json::json!([true, "✓", true]));
+    // In-app to the glossary: the mark moves to the tools list.
+    b.click("#sidebar a[href='/glossary']").await?;
+    b.wait_for_text("main h1", "Glossary").await?;
+    assert_eq!(shell.current_nav().await?, "Glossary");
+    assert_eq!(
+        b.js("return document.querySelectorAll('#sidebar [aria-current]').length;").await?,
+        serde_json::json!(1)
+    );
+    // A new load reads the tick back; undoing it clears the marks.
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    assert_eq!(b.js(&marks("feature-flags")).await?, serde_json::json!([true, "✓", true]));
+    b.click_text("main button", "mark as not done").await?;
+    b.wait_js(&format!("!document.querySelector(\"{}\").classList.contains('done')", link("feature-flags"))).await?;
+    assert_eq!(b.js(&marks("feature-flags")).await?, serde_json::json!([false, "", false]));
+    b.assert_no_errors("sidebar marks").await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn tab_reaches_the_skip_link_sidebar_and_content() -> R {
     let b = Browser::new().await?;

@@ -42,6 +42,26 @@ const TITLE_BOX: &str = "const t = document.querySelector('main h1') || document
     const pr = p && p.getBoundingClientRect(); \
     return [Math.round(r.x), Math.round(r.y), e, pr ? [Math.round(pr.x), Math.round(pr.y)] : null];";
 
+/// Every build starts its app only after the page's static first paint is
+/// on screen, so the first paint never waits for the app. (Without the wait
+/// the order is a race the app wins in some loads: three loads each.)
+#[tokio::test]
+async fn the_app_starts_after_the_first_contentful_paint() -> R {
+    let b = Browser::new().await?;
+    let pages = [("/", "home"), ("/learn/feature-flags", "reader"), ("/simulators/canary", "tools")];
+    for (path, build) in pages.iter().cycle().take(9) {
+        b.open(path).await?;
+        b.wait_js(&format!("document.querySelector('script[src*=boot-{build}]')")).await?;
+        let order = b
+            .js("const f = performance.getEntriesByName('first-contentful-paint')[0]; \
+                 const s = performance.getEntriesByName('app-start')[0]; \
+                 return [!!f, !!s, !!f && !!s && s.startTime >= f.startTime];")
+            .await?;
+        assert_eq!(order, serde_json::json!([true, true, true]), "{path}: [painted, started, started after]");
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_first_paint_puts_the_title_where_the_app_will() -> R {
     for (width, height) in [(1280, 900), (375, 800)] {

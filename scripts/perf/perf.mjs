@@ -33,7 +33,7 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const LOADS = Math.max(10, parseInt(opt("loads", "15"), 10));
+const LOADS = Math.max(10, parseInt(opt("loads", "31"), 10));
 const ONLY = new Set(opt("only", "size,load,lighthouse,interaction").split(","));
 const LESSON = "/learn/feature-flags";
 const LESSON_SLUG = "feature-flags";

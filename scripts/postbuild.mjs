@@ -135,7 +135,8 @@ if ("serviceWorker" in navigator) {
 // scored 97 in some runs, a lesson's simulated first paint read 0.7 s
 // instead of 0.25 s. So the .wasm compiles at once, and the app starts in a
 // task after the first contentful paint (at once in a hidden tab, where
-// nothing paints; after a second at most).
+// nothing paints, or in a browser without paint timing; after a second at
+// most).
 function afterFirstPaint(loader, build) {
   const call = /const wasm = await init\(\{ module_or_path: ('[^']+') \}\);/;
   const m = loader.match(call);
@@ -143,9 +144,10 @@ function afterFirstPaint(loader, build) {
   return loader.replace(
     call,
     `const url = ${m[1]};
-const compiled = WebAssembly.compileStreaming(fetch(url))
+const compiled = (typeof WebAssembly.compileStreaming === "function" ? WebAssembly.compileStreaming(fetch(url)) : Promise.reject())
   .catch(() => fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
-if (document.visibilityState === "visible") {
+if (document.visibilityState === "visible" && typeof PerformanceObserver === "function"
+  && (PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
   await new Promise((resolve) => {
     new PerformanceObserver((list, observer) => {
       if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); setTimeout(resolve, 0); }

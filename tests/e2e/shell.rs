@@ -62,6 +62,21 @@ async fn the_app_starts_after_the_first_contentful_paint() -> R {
     Ok(())
 }
 
+/// A browser without paint timing or `WebAssembly.compileStreaming` (older
+/// Safari) still starts the app, at once, through the fallbacks.
+#[tokio::test]
+async fn the_app_starts_without_paint_timing_or_streaming_compilation() -> R {
+    let b = Browser::new().await?;
+    let older = "Object.defineProperty(PerformanceObserver, 'supportedEntryTypes', { get: () => [] }); \
+                 WebAssembly.compileStreaming = undefined;";
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": older })).await?;
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    assert_eq!(b.js("return typeof WebAssembly.compileStreaming;").await?, serde_json::json!("undefined"));
+    b.wait_js("performance.getEntriesByName('app-ready').length === 1").await?;
+    b.assert_no_errors("without paint timing").await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_first_paint_puts_the_title_where_the_app_will() -> R {
     for (width, height) in [(1280, 900), (375, 800)] {

@@ -160,6 +160,23 @@ async fn the_sidebar_marks_the_current_page_and_pages_done() -> R {
     Ok(())
 }
 
+/// On a phone, a toast is centred and only as wide as its message.
+#[tokio::test]
+async fn a_toast_on_a_phone_covers_only_its_message() -> R {
+    let b = Browser::with_size(375, 800).await?;
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    b.click_text("main button", "Mark this page as done").await?;
+    b.wait_for_text(".toast", "Marked as done.").await?;
+    let got = b
+        .js("const r = document.querySelector('.toast').getBoundingClientRect(); \
+             return [r.width, r.left + r.width / 2, document.documentElement.clientWidth];")
+        .await?;
+    let [width, centre, page] = [0, 1, 2].map(|i| got[i].as_f64().unwrap_or(f64::NAN));
+    assert!(width < page / 2.0, "the toast is {width} px wide on a {page} px page");
+    assert!((centre - page / 2.0).abs() < 2.0, "the toast is centred: {centre} of {page}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn tab_reaches_the_skip_link_sidebar_and_content() -> R {
     let b = Browser::new().await?;

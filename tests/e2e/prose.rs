@@ -25,6 +25,10 @@ const SNAPSHOT: &str = "(() => { const p = document.querySelector('main article 
 /// the app sets each time).
 const ADOPTIONS: &str = "performance.getEntriesByName('prose-adopted').length";
 
+/// Whether the directives left for after the first paint have been filled
+/// (a Performance mark the app sets on a first load).
+const DIRECTIVES_FILLED: &str = "performance.getEntriesByName('directives-filled').length === 1";
+
 /// Which build is running: the name in its loader's file name.
 const BUILD: &str = "(document.querySelector('script[src*=\"boot-\"]') || {src: ''}).src.match(/boot-(\\w+)-/)?.[1]";
 
@@ -120,7 +124,7 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
         assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "{}: adopted", p.front.slug);
         // Directives below the opening paragraphs are filled after the
         // first paint.
-        b.wait_js("performance.getEntriesByName('directives-filled').length === 1").await?;
+        b.wait_js(DIRECTIVES_FILLED).await?;
         let build = b.js(&format!("return {BUILD};")).await?;
         adopted.push((build, b.js(&format!("return {SNAPSHOT};")).await?));
     }
@@ -163,16 +167,15 @@ const RECORD_EMPTY_SLOTS: &str = "new MutationObserver((records, obs) => { \
 async fn directives_further_down_are_filled_after_the_first_paint() -> R {
     let b = Browser::new().await?;
     b.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_EMPTY_SLOTS })).await?;
-    let filled = "performance.getEntriesByName('directives-filled').length === 1";
     let empty_now = "return document.querySelectorAll('main .directive-slot:empty').length;";
     LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
-    b.wait_js(filled).await?;
+    b.wait_js(DIRECTIVES_FILLED).await?;
     assert_eq!(b.js("return window.__emptyAtReady;").await?, serde_json::json!(2), "diagram and check, deferred");
     assert_eq!(b.js(empty_now).await?, serde_json::json!(0));
     b.wait_for_css("main .directive-slot[data-directive=diagram] svg").await?;
     b.open("/glossary").await?; // (the same address with a fragment would not load again)
     b.open("/learn/feature-flags#choosing-the-safe-default").await?;
-    b.wait_js(filled).await?;
+    b.wait_js(DIRECTIVES_FILLED).await?;
     assert_eq!(b.js("return window.__emptyAtReady;").await?, serde_json::json!(0), "an anchor: nothing deferred");
     assert_eq!(b.js(empty_now).await?, serde_json::json!(0));
     b.assert_no_errors("feature-flags, directives").await?;

@@ -25,9 +25,10 @@ const SNAPSHOT: &str = "(() => { const p = document.querySelector('main article 
 /// the app sets each time).
 const ADOPTIONS: &str = "performance.getEntriesByName('prose-adopted').length";
 
-/// Whether the directives left for after the first paint have been filled
-/// (a Performance mark the app sets on a first load).
-const DIRECTIVES_FILLED: &str = "performance.getEntriesByName('directives-filled').length === 1";
+/// Whether the prose left for after the first paint (the rest of the page
+/// and its directives) is in place (a Performance mark the app sets on a
+/// first load).
+const PROSE_FILLED: &str = "performance.getEntriesByName('prose-filled').length === 1";
 
 /// Which build is running: the name in its loader's file name.
 const BUILD: &str = "(document.querySelector('script[src*=\"boot-\"]') || {src: ''}).src.match(/boot-(\\w+)-/)?.[1]";
@@ -105,6 +106,7 @@ async fn steps_work_on_the_adopted_and_the_rendered_prose() -> R {
     // And adopted again after a reload.
     b.client.refresh().await?;
     b.wait_for_text(".steps-progress", "3 of 6").await?;
+    b.wait_js(PROSE_FILLED).await?;
     let checked = b.js("return [...document.querySelectorAll('main input.step-check')].map((i) => i.checked);").await?;
     assert_eq!(checked, serde_json::json!([true, true, true, false, false, false]));
     Ok(())
@@ -124,7 +126,7 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
         assert_eq!(b.js(&format!("return {ADOPTIONS};")).await?, serde_json::json!(1), "{}: adopted", p.front.slug);
         // Directives below the opening paragraphs are filled after the
         // first paint.
-        b.wait_js(DIRECTIVES_FILLED).await?;
+        b.wait_js(PROSE_FILLED).await?;
         let build = b.js(&format!("return {BUILD};")).await?;
         adopted.push((build, b.js(&format!("return {SNAPSHOT};")).await?));
     }
@@ -152,33 +154,46 @@ async fn every_page_is_the_same_adopted_or_rendered() -> R {
     Ok(())
 }
 
-/// Installed before a page loads: how many directive slots were still empty
-/// when the app took over from the first paint (it removes `.boot` in the
-/// same task as its "app-ready" mark).
-const RECORD_EMPTY_SLOTS: &str = "new MutationObserver((records, obs) => { \
+/// Installed before a page loads: what of the prose was in place when the
+/// app took over from the first paint (it removes `.boot` in the same task
+/// as its "app-ready" mark): its headings and its directives, filled or not.
+const RECORD_AT_READY: &str = "new MutationObserver((records, obs) => { \
     if (records.some((r) => [...r.removedNodes].some((n) => n.classList && n.classList.contains('boot')))) { \
-      window.__emptyAtReady = document.querySelectorAll('main .directive-slot:empty').length; obs.disconnect(); } \
+      window.__atReady = { headings: document.querySelectorAll('main .prose h2').length, \
+        slots: document.querySelectorAll('main .directive-slot').length, \
+        empty: document.querySelectorAll('main .directive-slot:empty').length, \
+        after: [...document.querySelectorAll('main .prose ~ *')].map((e) => getComputedStyle(e).display !== 'none') }; \
+      obs.disconnect(); } \
   }).observe(document, { childList: true, subtree: true });";
 
-/// On a first load, the directives below the opening paragraphs are filled
-/// once the page has been painted (they are out of view, and the learner
-/// reads sooner); with an address into the page, all at once.
+/// What of the prose is in place now, in the same terms.
+const IN_PLACE: &str = "return { headings: document.querySelectorAll('main .prose h2').length, \
+    slots: document.querySelectorAll('main .directive-slot').length, \
+    empty: document.querySelectorAll('main .directive-slot:empty').length, \
+    after: [...document.querySelectorAll('main .prose ~ *')].map((e) => getComputedStyle(e).display !== 'none') };";
+
+/// On a first load, the opening paragraphs are in place when the app is
+/// ready, and the rest of the page (out of view below them) with its
+/// directives once the page has been painted, so the first frame lays out
+/// about a screen; with an address into the page, all of it at once.
 #[tokio::test]
-async fn directives_further_down_are_filled_after_the_first_paint() -> R {
+async fn the_rest_of_the_prose_follows_the_first_paint() -> R {
     let b = Browser::new().await?;
-    b.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_EMPTY_SLOTS })).await?;
-    let empty_now = "return document.querySelectorAll('main .directive-slot:empty').length;";
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_AT_READY })).await?;
     LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
-    b.wait_js(DIRECTIVES_FILLED).await?;
-    assert_eq!(b.js("return window.__emptyAtReady;").await?, serde_json::json!(2), "diagram and check, deferred");
-    assert_eq!(b.js(empty_now).await?, serde_json::json!(0));
+    b.wait_js(PROSE_FILLED).await?;
+    // What follows the prose ("Mark this page as done", the pager) waits
+    // with the rest: shown at once, it would be pushed down the screen.
+    let whole = serde_json::json!({ "headings": 9, "slots": 2, "empty": 0, "after": [true, true] });
+    let lead = serde_json::json!({ "headings": 0, "slots": 0, "empty": 0, "after": [false, false] });
+    assert_eq!(b.js("return window.__atReady;").await?, lead);
+    assert_eq!(b.js(IN_PLACE).await?, whole, "the rest, and its diagram and check");
     b.wait_for_css("main .directive-slot[data-directive=diagram] svg").await?;
     b.open("/glossary").await?; // (the same address with a fragment would not load again)
     b.open("/learn/feature-flags#choosing-the-safe-default").await?;
-    b.wait_js(DIRECTIVES_FILLED).await?;
-    assert_eq!(b.js("return window.__emptyAtReady;").await?, serde_json::json!(0), "an anchor: nothing deferred");
-    assert_eq!(b.js(empty_now).await?, serde_json::json!(0));
-    b.assert_no_errors("feature-flags, directives").await?;
+    b.wait_js(PROSE_FILLED).await?;
+    assert_eq!(b.js("return window.__atReady;").await?, whole, "an anchor: nothing deferred");
+    b.assert_no_errors("feature-flags, deferred prose").await?;
     Ok(())
 }
 

@@ -83,36 +83,72 @@ pub fn ContentPage(slug: String) -> impl IntoView {
             return;
         };
         if let Some(source) = written.try_update_value(|w| w.take()).flatten() {
-            let (nodes, shown) = adopt(&prose, &source);
+            // The opening paragraphs (the part the first paint showed) are
+            // adopted now, with their directives; the rest of the page, out
+            // of view below them, once the page has been painted (all of it
+            // now when the address points into the page). The first frame
+            // then lays out and paints about a screen, not the whole lesson.
+            let jump = window().location().hash().is_ok_and(|h| h.len() > 1);
+            let (lead, rest) = adopt(&prose, &source);
             // For the tests: this page's prose was adopted, not rendered.
             util::mark("prose-adopted");
-            // Directives in the opening paragraphs (the part the first paint
-            // showed) are filled now; the rest, further down the page, once
-            // the page has been painted (all now when the address points
-            // into the page).
-            let slots = empty_directive_slots(&prose);
-            let jump = window().location().hash().is_ok_and(|h| h.len() > 1);
-            let (now, later): (Vec<_>, Vec<_>) =
-                slots.into_iter().partition(|slot| jump || nodes[..shown].iter().any(|n| n.contains(Some(slot))));
-            adopted.set_value(nodes);
-            let handles = fill_directive_slots(now, config.directive, owner.clone());
-            mounted.update_value(|m| m.extend(handles));
-            let owner = owner.clone();
-            request_animation_frame(move || {
-                set_timeout(
-                    move || {
-                        // The page may have gone in the meantime.
-                        if mounted.is_disposed() {
-                            return;
-                        }
-                        let handles = fill_directive_slots(later, config.directive, owner);
-                        mounted.update_value(|m| m.extend(handles));
-                        util::mark("directives-filled");
-                        request_animation_frame(util::sync_scroll_stops);
-                    },
-                    std::time::Duration::ZERO,
+            adopted.set_value(lead);
+            let fill_rest = move |prose: &web_sys::HtmlDivElement, rest: Option<web_sys::DocumentFragment>| {
+                if let Some(rest) = rest {
+                    adopted.update_value(|nodes| nodes.extend(append_fragment(prose, &rest)));
+                }
+            };
+            let all_now = jump || rest.is_none();
+            let handles = if all_now {
+                fill_rest(&prose, rest);
+                fill_directive_slots(
+                    empty_directive_slots(prose.query_selector_all(".directive-slot")),
+                    config.directive,
+                    owner.clone(),
                 )
-            });
+            } else {
+                let now = fill_directive_slots(
+                    empty_directive_slots(prose.query_selector_all(".directive-slot")),
+                    config.directive,
+                    owner.clone(),
+                );
+                // What follows the prose (the exercise, "Mark this page as
+                // done", the pager) waits for the rest too (style/lesson.css),
+                // or it would be pushed down the screen when the rest comes.
+                prose.set_attribute("data-rest", "pending").ok();
+                let owner = owner.clone();
+                let prose = prose.clone();
+                let rest_key = steps_key.clone();
+                request_animation_frame(move || {
+                    set_timeout(
+                        move || {
+                            // The page may have gone in the meantime.
+                            if mounted.is_disposed() {
+                                return;
+                            }
+                            let slots =
+                                rest.as_ref().map(|r| empty_directive_slots(r.query_selector_all(".directive-slot")));
+                            fill_rest(&prose, rest);
+                            prose.remove_attribute("data-rest").ok();
+                            let handles = fill_directive_slots(slots.unwrap_or_default(), config.directive, owner);
+                            mounted.update_value(|m| m.extend(handles));
+                            state.progress.with_untracked(|p| {
+                                for_each_step(&prose, |input, index| {
+                                    input.set_checked(p.step(&format!("{rest_key}/{index}")))
+                                });
+                            });
+                            util::mark("prose-filled");
+                            request_animation_frame(util::sync_scroll_stops);
+                        },
+                        std::time::Duration::ZERO,
+                    )
+                });
+                now
+            };
+            mounted.update_value(|m| m.extend(handles));
+            if all_now {
+                util::mark("prose-filled");
+            }
         }
         // Each step box shows the stored progress (and follows it).
         state.progress.with(|p| {
@@ -224,41 +260,48 @@ fn written_prose(slug: &str) -> Option<web_sys::Element> {
     (found.get_attribute("data-prose").as_deref() == Some(slug)).then_some(found)
 }
 
-/// Move the written prose's nodes into the app's prose element, in order:
-/// the shown opening paragraphs, then what waited in the `<template>`.
-/// Returns the nodes moved, for the page to take away again (the renderer
-/// does not know them, and it reuses this element for the next page), and
-/// how many of them the first paint showed.
-fn adopt(prose: &web_sys::HtmlDivElement, source: &web_sys::Element) -> (Vec<web_sys::Node>, usize) {
+/// Move the written prose's shown opening paragraphs into the app's prose
+/// element. Returns the nodes moved, for the page to take away again (the
+/// renderer does not know them, and it reuses this element for the next
+/// page), and what waited in the `<template>`, for `append_fragment`.
+fn adopt(
+    prose: &web_sys::HtmlDivElement,
+    source: &web_sys::Element,
+) -> (Vec<web_sys::Node>, Option<web_sys::DocumentFragment>) {
     use wasm_bindgen::JsCast;
     source.remove_attribute("data-prose").ok();
     let mut moved = Vec::new();
-    let mut shown = None;
+    let mut rest = None;
     while let Some(child) = source.first_child() {
         source.remove_child(&child).ok();
-        let nodes: Vec<web_sys::Node> = match child.dyn_ref::<web_sys::HtmlTemplateElement>() {
-            Some(template) => {
-                shown.get_or_insert(moved.len());
-                let rest = template.content().child_nodes();
-                (0..rest.length()).filter_map(|i| rest.item(i)).collect()
-            }
-            None => vec![child],
-        };
-        for node in nodes {
-            if prose.append_child(&node).is_ok() {
-                moved.push(node);
+        match child.dyn_ref::<web_sys::HtmlTemplateElement>() {
+            Some(template) => rest = Some(template.content()),
+            None => {
+                if prose.append_child(&child).is_ok() {
+                    moved.push(child);
+                }
             }
         }
     }
-    let shown = shown.unwrap_or(moved.len());
-    (moved, shown)
+    (moved, rest)
 }
 
-/// The `directive-slot`s of adopted prose, still empty (the renderer fills
-/// them itself).
-fn empty_directive_slots(prose: &web_sys::HtmlDivElement) -> Vec<web_sys::HtmlElement> {
+/// Move a fragment's nodes to the end of `prose` (one insertion), and
+/// return them.
+fn append_fragment(prose: &web_sys::HtmlDivElement, fragment: &web_sys::DocumentFragment) -> Vec<web_sys::Node> {
+    let children = fragment.child_nodes();
+    let nodes: Vec<web_sys::Node> = (0..children.length()).filter_map(|i| children.item(i)).collect();
+    if prose.append_child(fragment).is_err() {
+        return Vec::new();
+    }
+    nodes
+}
+
+/// Of the `directive-slot`s found in adopted prose, those still empty (the
+/// renderer fills them itself).
+fn empty_directive_slots(found: Result<web_sys::NodeList, wasm_bindgen::JsValue>) -> Vec<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
-    let Ok(slots) = prose.query_selector_all(".directive-slot") else {
+    let Ok(slots) = found else {
         return Vec::new();
     };
     (0..slots.length())

@@ -133,13 +133,10 @@ if ("serviceWorker" in navigator) {
 // .wasm download into its simulated first contentful paint (it counts the
 // first task that parses HTML, and tachys's templates do): tool pages
 // scored 97 in some runs, a lesson's simulated first paint read 0.7 s
-// instead of 0.25 s. So the .wasm compiles at once; it is instantiated in
-// a task after the first frame (the app then loads the course and opens
-// local storage: no layout, no paint, no HTML parsed, which Lighthouse
-// leaves out), and the app renders once `window.__rollbackLabPainted`
-// resolves, in a task after the first contentful paint (at once in a
-// hidden tab, where nothing paints, or in a browser without paint timing;
-// after a second at most). See `mount` in src/ui/mod.rs.
+// instead of 0.25 s. So the .wasm compiles at once, and the app starts in a
+// task after the first contentful paint (at once in a hidden tab, where
+// nothing paints, or in a browser without paint timing; after a second at
+// most).
 function afterFirstPaint(loader, build) {
   const call = /const wasm = await init\(\{ module_or_path: ('[^']+') \}\);/;
   const m = loader.match(call);
@@ -149,17 +146,15 @@ function afterFirstPaint(loader, build) {
     `const url = ${m[1]};
 const compiled = (typeof WebAssembly.compileStreaming === "function" ? WebAssembly.compileStreaming(fetch(url)) : Promise.reject())
   .catch(() => fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
-const visible = document.visibilityState === "visible";
-window.__rollbackLabPainted = new Promise((resolve) => {
-  if (visible && typeof PerformanceObserver === "function"
-    && (PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
+if (document.visibilityState === "visible" && typeof PerformanceObserver === "function"
+  && (PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
+  await new Promise((resolve) => {
     new PerformanceObserver((list, observer) => {
       if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); setTimeout(resolve, 0); }
     }).observe({ type: "paint", buffered: true });
     setTimeout(resolve, 1000);
-  } else resolve();
-});
-if (visible) await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); setTimeout(resolve, 1000); });
+  });
+}
 const wasm = await init({ module_or_path: await compiled });`,
   );
 }

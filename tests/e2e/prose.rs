@@ -46,6 +46,16 @@ async fn the_first_paint_holds_the_prose_and_the_app_adopts_it() -> R {
     let shown = html.split("<template>").next().unwrap_or_default();
     // The .wasm waits behind the stylesheet and the first paint.
     assert!(html.contains("type=\"application/wasm\" fetchpriority=\"low\""), "the .wasm preload is low priority");
+    // The loader's JS asks to be compiled whole, off the main thread (its
+    // integrity still holds: the app below starts).
+    let preload = html.split("<link rel=\"modulepreload\" href=\"").nth(1).and_then(|rest| rest.split('"').next());
+    let preload = preload.unwrap_or_else(|| panic!("no modulepreload in {html}"));
+    let loader = b
+        .js(&format!(
+            "const r = new XMLHttpRequest(); r.open('GET', '{preload}', false); r.send(); return r.responseText;"
+        ))
+        .await?;
+    assert!(loader.as_str().is_some_and(|js| js.starts_with("//# allFunctionsCalledOnLoad\n")), "{preload}");
     // Shown, but not yet something to tab into or read aloud.
     assert!(shown.contains("<div class=\"boot\" aria-hidden=\"true\" inert>"), "{shown}");
     assert!(shown.contains("data-prose=\"feature-flags\"><p>A deploy puts code on servers."), "{shown}");

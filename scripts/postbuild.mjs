@@ -191,7 +191,7 @@ function template(html, build) {
   let out = html
     .replace(inline[0], `<script type="module" src="${base}${bootName}" integrity="${sri(boot)}"></script>`)
     .replace(baseMatch[0], `<meta name="rollback-lab-base" content="${esc(base)}" />`)
-    .replace(/href="(favicon\.svg|manifest\.webmanifest)"/g, `href="${base}$1"`);
+    .replace(/href="(favicon-32\.png|apple-touch-icon\.png|manifest\.webmanifest)"/g, `href="${base}$1"`);
   out = compileHint(out, build);
   // Chromium ignores (and warns about) integrity on a fetch preload.
   out = out.replace(/(<link rel="preload"[^>]*?) integrity="[^"]*"/g, "$1");

@@ -56,6 +56,14 @@ async fn the_first_paint_holds_the_prose_and_the_app_adopts_it() -> R {
         ))
         .await?;
     assert!(loader.as_str().is_some_and(|js| js.starts_with("//# allFunctionsCalledOnLoad\n")), "{preload}");
+    // The tab's icon is a small PNG: an SVG icon is a whole document for
+    // the browser to set up, a few ms of the main thread while the app starts.
+    let icon = b
+        .js("const href = document.querySelector('link[rel=icon]').href; \
+             const r = new XMLHttpRequest(); r.open('GET', href, false); r.send(); \
+             return [href.split('/').pop(), r.status, r.getResponseHeader('Content-Type')];")
+        .await?;
+    assert_eq!(icon, serde_json::json!(["favicon-32.png", 200, "image/png"]));
     // Shown, but not yet something to tab into or read aloud.
     assert!(shown.contains("<div class=\"boot\" aria-hidden=\"true\" inert>"), "{shown}");
     assert!(shown.contains("data-prose=\"feature-flags\"><p>A deploy puts code on servers."), "{shown}");

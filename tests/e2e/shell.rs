@@ -387,6 +387,53 @@ async fn the_mobile_menu_opens_and_closes() -> R {
     Ok(())
 }
 
+/// Installed before a page loads: how many sidebar links there were when
+/// the app took over from the first paint (it removes `.boot` in the same
+/// task as its "app-ready" mark).
+const RECORD_SIDEBAR_AT_READY: &str = "new MutationObserver((records, obs) => { \
+    if (records.some((r) => [...r.removedNodes].some((n) => n.classList && n.classList.contains('boot')))) { \
+      window.__sidebarLinksAtReady = document.querySelectorAll('#sidebar a').length; obs.disconnect(); } \
+  }).observe(document, { childList: true, subtree: true });";
+
+/// Behind the menu button (a phone), the sidebar's links are built after
+/// the first frame; where the sidebar is shown, with the page.
+#[tokio::test]
+async fn the_sidebar_is_built_with_the_page_only_where_it_is_shown() -> R {
+    let links = "return document.querySelectorAll('#sidebar a').length;";
+    let phone = Browser::with_size(375, 812).await?;
+    phone
+        .cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_SIDEBAR_AT_READY }))
+        .await?;
+    phone.open("/learn/feature-flags").await?;
+    phone.wait_for_text("main h1", "Feature flags").await?;
+    let all = phone
+        .wait_js(
+            "document.querySelectorAll('#sidebar a').length > 20 && document.querySelectorAll('#sidebar a').length",
+        )
+        .await?;
+    assert_eq!(
+        phone.js("return window.__sidebarLinksAtReady;").await?,
+        serde_json::json!(0),
+        "built after the first frame"
+    );
+    phone.click(".menu-button").await?;
+    phone.wait_js("getComputedStyle(document.getElementById('sidebar')).display !== 'none'").await?;
+    assert_eq!(phone.js(links).await?, all);
+    let current = phone.js("return document.querySelector('#sidebar a[aria-current=page]').textContent;").await?;
+    assert!(current.as_str().is_some_and(|t| t.starts_with("Feature flags")), "{current}");
+    phone.assert_no_errors("feature-flags, phone").await?;
+
+    let desktop = Browser::with_size(1280, 900).await?;
+    desktop
+        .cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_SIDEBAR_AT_READY }))
+        .await?;
+    desktop.open("/learn/feature-flags").await?;
+    desktop.wait_for_text("main h1", "Feature flags").await?;
+    desktop.wait_js("window.__sidebarLinksAtReady !== undefined").await?;
+    assert_eq!(desktop.js("return window.__sidebarLinksAtReady;").await?, all, "built with the page");
+    Ok(())
+}
+
 #[tokio::test]
 async fn no_page_scrolls_sideways_on_a_phone() -> R {
     // At 375 px only code blocks, tables and diagrams may scroll, inside

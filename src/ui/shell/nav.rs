@@ -11,15 +11,33 @@ use crate::ui::util;
 #[component]
 pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
     let route = use_route();
-    let state = app_state();
     let Ok(course) = course() else {
         return view! { <nav id="sidebar" class="sidebar" aria-label="Course"></nav> }.into_any();
     };
     let is_current = move |r: &Route| route.with(|cur| cur == r);
+    // On a narrow screen the sidebar is hidden behind the menu button (the
+    // 900 px breakpoint of style/layout.css): its links (a few ms of the
+    // shell's first render) are built in a task after the page's first
+    // frame, or when the menu opens, whichever comes first. Where the
+    // sidebar is shown, they are built with the page.
+    let built = RwSignal::new(!hidden_behind_menu());
+    if !built.get_untracked() {
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    built.try_set(true);
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    }
+    // Once built, for good.
+    let shown = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || built.get() || open.get());
     // Keep the current page's link in view inside the sidebar's own scroll
     // (tools sit at the bottom of a long list), without moving the page.
     Effect::new(move |_| {
         route.track();
+        shown.track();
         request_animation_frame(|| {
             use wasm_bindgen::JsCast;
             let doc = document();
@@ -42,6 +60,37 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
         });
     });
 
+    view! {
+        <nav
+            id="sidebar"
+            class="sidebar"
+            class:open=move || open.get()
+            aria-label="Course"
+            on:click=move |ev| {
+                use wasm_bindgen::JsCast;
+                let on_link = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.closest("a").ok().flatten())
+                    .is_some();
+                if on_link {
+                    open.set(false);
+                }
+            }
+        >
+            {move || shown.get().then(|| links(course, is_current))}
+        </nav>
+    }
+    .into_any()
+}
+
+/// The sidebar's list: the course map, every page by part (ticked when
+/// done), then the tools.
+fn links(
+    course: &'static crate::core::content::Course,
+    is_current: impl Fn(&Route) -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = app_state();
     let parts = course
         .parts()
         .into_iter()
@@ -101,40 +150,26 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
         .collect::<Vec<_>>();
 
     view! {
-        <nav
-            id="sidebar"
-            class="sidebar"
-            class:open=move || open.get()
-            aria-label="Course"
-            on:click=move |ev| {
-                use wasm_bindgen::JsCast;
-                let on_link = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|el| el.closest("a").ok().flatten())
-                    .is_some();
-                if on_link {
-                    open.set(false);
-                }
-            }
-        >
-            <ul class="nav-root">
-                <li class="nav-part">
-                    <ul>
-                        <li>
-                            <a href=util::app_href("/") aria-current=move || is_current(&Route::Home).then_some("page")>
-                                <span class="nav-title">"Course map"</span>
-                            </a>
-                        </li>
-                    </ul>
-                </li>
-                {parts}
-                <li class="nav-part">
-                    <span class="nav-part-title">"Tools"</span>
-                    <ul>{tools}</ul>
-                </li>
-            </ul>
-        </nav>
+        <ul class="nav-root">
+            <li class="nav-part">
+                <ul>
+                    <li>
+                        <a href=util::app_href("/") aria-current=move || is_current(&Route::Home).then_some("page")>
+                            <span class="nav-title">"Course map"</span>
+                        </a>
+                    </li>
+                </ul>
+            </li>
+            {parts}
+            <li class="nav-part">
+                <span class="nav-part-title">"Tools"</span>
+                <ul>{tools}</ul>
+            </li>
+        </ul>
     }
-    .into_any()
+}
+
+/// Whether the sidebar is hidden behind the menu button (a narrow screen).
+fn hidden_behind_menu() -> bool {
+    window().match_media("(max-width: 900px)").ok().flatten().is_some_and(|m| m.matches())
 }

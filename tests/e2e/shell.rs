@@ -397,15 +397,20 @@ const RECORD_SIDEBAR_AT_READY: &str = "new MutationObserver((records, obs) => { 
 
 /// Behind the menu button (a phone), the sidebar's links are built after
 /// the first frame; where the sidebar is shown, with the page.
+/// A window of `width` × `height` with `RECORD_SIDEBAR_AT_READY` installed,
+/// on a lesson.
+async fn lesson_recording_the_sidebar(width: u32, height: u32) -> R<Browser> {
+    let b = Browser::with_size(width, height).await?;
+    b.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_SIDEBAR_AT_READY })).await?;
+    b.open("/learn/feature-flags").await?;
+    b.wait_for_text("main h1", "Feature flags").await?;
+    Ok(b)
+}
+
 #[tokio::test]
 async fn the_sidebar_is_built_with_the_page_only_where_it_is_shown() -> R {
     let links = "return document.querySelectorAll('#sidebar a').length;";
-    let phone = Browser::with_size(375, 812).await?;
-    phone
-        .cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_SIDEBAR_AT_READY }))
-        .await?;
-    phone.open("/learn/feature-flags").await?;
-    phone.wait_for_text("main h1", "Feature flags").await?;
+    let phone = lesson_recording_the_sidebar(375, 812).await?;
     let all = phone
         .wait_js(
             "document.querySelectorAll('#sidebar a').length > 20 && document.querySelectorAll('#sidebar a').length",
@@ -423,12 +428,7 @@ async fn the_sidebar_is_built_with_the_page_only_where_it_is_shown() -> R {
     assert!(current.as_str().is_some_and(|t| t.starts_with("Feature flags")), "{current}");
     phone.assert_no_errors("feature-flags, phone").await?;
 
-    let desktop = Browser::with_size(1280, 900).await?;
-    desktop
-        .cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_SIDEBAR_AT_READY }))
-        .await?;
-    desktop.open("/learn/feature-flags").await?;
-    desktop.wait_for_text("main h1", "Feature flags").await?;
+    let desktop = lesson_recording_the_sidebar(1280, 900).await?;
     desktop.wait_js("window.__sidebarLinksAtReady !== undefined").await?;
     assert_eq!(desktop.js("return window.__sidebarLinksAtReady;").await?, all, "built with the page");
     Ok(())

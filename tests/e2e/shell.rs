@@ -371,6 +371,14 @@ async fn the_mobile_menu_opens_and_closes() -> R {
     b.click(".menu-button").await?;
     b.wait_js(visible).await?;
     b.wait_for_text(".menu-button", "Close").await?;
+    // Focus moves into the menu, on the current page's link; Escape
+    // brings it back to the button.
+    b.wait_js("document.activeElement.matches('#sidebar a[aria-current=page]')").await?;
+    assert!(b
+        .js("return document.activeElement.textContent;")
+        .await?
+        .as_str()
+        .is_some_and(|t| t.starts_with("Canary releases")));
     assert_eq!(
         b.js("return document.querySelector('.menu-button').getAttribute('aria-expanded');").await?.as_str(),
         Some("true")
@@ -378,6 +386,7 @@ async fn the_mobile_menu_opens_and_closes() -> R {
     // Escape closes it.
     b.keys("\u{E00C}").await?;
     b.wait_js(&format!("!({visible})")).await?;
+    b.wait_js("document.activeElement.matches('.menu-button')").await?;
     b.wait_js("document.querySelector('.menu-button').getAttribute('aria-expanded') === 'false'").await?;
     b.click(".menu-button").await?;
     b.wait_js(visible).await?;

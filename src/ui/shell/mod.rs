@@ -116,9 +116,17 @@ fn Shell(children: Children) -> impl IntoView {
     let status = expect_context::<StatusMessage>();
     keyboard_navigation(route);
     // Escape dismisses glossary tooltips (WCAG 1.4.13) until the mouse moves.
-    // It also closes the mobile menu.
+    // It also closes the mobile menu, and focus in the menu goes back to
+    // its button.
     let esc = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Escape" {
+            if menu_open.get_untracked() {
+                let in_menu =
+                    document().active_element().is_some_and(|a| a.closest("#sidebar").ok().flatten().is_some());
+                if in_menu {
+                    util::focus_after_render(&[".menu-button"]);
+                }
+            }
             menu_open.set(false);
             if let Some(b) = document().body() {
                 let _ = b.class_list().add_1("no-tooltips");
@@ -186,7 +194,14 @@ fn Shell(children: Children) -> impl IntoView {
                 class="menu-button"
                 aria-controls="sidebar"
                 aria-expanded=move || menu_open.get().to_string()
-                on:click=move |_| menu_open.update(|o| *o = !*o)
+                on:click=move |_| {
+                    menu_open.update(|o| *o = !*o);
+                    // The menu's links follow the header in the page, so
+                    // focus moves into it: the next Tab is the next link.
+                    if menu_open.get_untracked() {
+                        util::focus_after_render(&["#sidebar a[aria-current=page]", "#sidebar a"]);
+                    }
+                }
             >
                 <span aria-hidden="true">"☰"</span>
                 <span class="menu-label">{move || if menu_open.get() { " Close" } else { " Menu" }}</span>

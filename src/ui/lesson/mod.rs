@@ -89,7 +89,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
             // now when the address points into the page). The first frame
             // then lays out and paints about a screen, not the whole lesson.
             let jump = window().location().hash().is_ok_and(|h| h.len() > 1);
-            let (lead, rest) = adopt(&prose, &source);
+            let (lead, mut rest) = adopt(&prose, &source);
             // For the tests: this page's prose was adopted, not rendered.
             util::mark("prose-adopted");
             adopted.set_value(lead);
@@ -99,19 +99,15 @@ pub fn ContentPage(slug: String) -> impl IntoView {
                 }
             };
             let all_now = jump || rest.is_none();
-            let handles = if all_now {
-                fill_rest(&prose, rest);
-                fill_directive_slots(
-                    empty_directive_slots(prose.query_selector_all(".directive-slot")),
-                    config.directive,
-                    owner.clone(),
-                )
-            } else {
-                let now = fill_directive_slots(
-                    empty_directive_slots(prose.query_selector_all(".directive-slot")),
-                    config.directive,
-                    owner.clone(),
-                );
+            if all_now {
+                fill_rest(&prose, rest.take());
+            }
+            let handles = fill_directive_slots(
+                empty_directive_slots(prose.query_selector_all(".directive-slot")),
+                config.directive,
+                owner.clone(),
+            );
+            if !all_now {
                 // What follows the prose (the exercise, "Mark this page as
                 // done", the pager) waits for the rest too (style/lesson.css),
                 // or it would be pushed down the screen when the rest comes.
@@ -143,8 +139,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
                         std::time::Duration::ZERO,
                     )
                 });
-                now
-            };
+            }
             mounted.update_value(|m| m.extend(handles));
             if all_now {
                 util::mark("prose-filled");

@@ -234,6 +234,14 @@ pub fn sync_scroll_stops() {
     }
 }
 
+/// Run `f` in a task after the page's next frame: for work that can wait
+/// until what is on screen has been painted (the rest of a lesson's prose,
+/// a hidden sidebar). In a background tab, where no frame comes, once the
+/// tab is shown.
+pub fn after_next_frame(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
 /// After the next paint, move the keyboard focus to the first element that
 /// matches one of `selectors`, tried in order (made focusable if it is
 /// not). For controls that hide or disable the button the focus was on, and

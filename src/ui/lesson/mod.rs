@@ -115,29 +115,19 @@ pub fn ContentPage(slug: String) -> impl IntoView {
                 let owner = owner.clone();
                 let prose = prose.clone();
                 let rest_key = steps_key.clone();
-                request_animation_frame(move || {
-                    set_timeout(
-                        move || {
-                            // The page may have gone in the meantime.
-                            if mounted.is_disposed() {
-                                return;
-                            }
-                            let slots =
-                                rest.as_ref().map(|r| empty_directive_slots(r.query_selector_all(".directive-slot")));
-                            fill_rest(&prose, rest);
-                            prose.remove_attribute("data-rest").ok();
-                            let handles = fill_directive_slots(slots.unwrap_or_default(), config.directive, owner);
-                            mounted.update_value(|m| m.extend(handles));
-                            state.progress.with_untracked(|p| {
-                                for_each_step(&prose, |input, index| {
-                                    input.set_checked(p.step(&format!("{rest_key}/{index}")))
-                                });
-                            });
-                            util::mark("prose-filled");
-                            request_animation_frame(util::sync_scroll_stops);
-                        },
-                        std::time::Duration::ZERO,
-                    )
+                util::after_next_frame(move || {
+                    // The page may have gone in the meantime.
+                    if mounted.is_disposed() {
+                        return;
+                    }
+                    let slots = rest.as_ref().map(|r| empty_directive_slots(r.query_selector_all(".directive-slot")));
+                    fill_rest(&prose, rest);
+                    prose.remove_attribute("data-rest").ok();
+                    let handles = fill_directive_slots(slots.unwrap_or_default(), config.directive, owner);
+                    mounted.update_value(|m| m.extend(handles));
+                    state.progress.with_untracked(|p| show_steps(&prose, p, &rest_key));
+                    util::mark("prose-filled");
+                    request_animation_frame(util::sync_scroll_stops);
                 });
             }
             mounted.update_value(|m| m.extend(handles));
@@ -146,9 +136,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
             }
         }
         // Each step box shows the stored progress (and follows it).
-        state.progress.with(|p| {
-            for_each_step(&prose, |input, index| input.set_checked(p.step(&format!("{steps_key}/{index}"))));
-        });
+        state.progress.with(|p| show_steps(&prose, p, &steps_key));
     });
     let change_slug = slug.clone();
     let on_step_change = move |ev: leptos::ev::Event| {
@@ -326,6 +314,11 @@ fn fill_directive_slots(
         });
     }
     out
+}
+
+/// Tick each step box in `prose` as the progress has it (`slug/index`).
+fn show_steps(prose: &web_sys::HtmlDivElement, progress: &crate::core::progress::Progress, slug: &str) {
+    for_each_step(prose, |input, index| input.set_checked(progress.step(&format!("{slug}/{index}"))));
 }
 
 /// Call `f` with each step box in `prose` and its index.

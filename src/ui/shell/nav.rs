@@ -22,13 +22,8 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
     // sidebar is shown, they are built with the page.
     let built = RwSignal::new(!hidden_behind_menu());
     if !built.get_untracked() {
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    built.try_set(true);
-                },
-                std::time::Duration::ZERO,
-            );
+        util::after_next_frame(move || {
+            built.try_set(true);
         });
     }
     // Once built, for good.

@@ -170,15 +170,10 @@ function compileHint(html, build) {
   const link = html.match(/<link rel="modulepreload" href="[^"]*?([^"/]+\.js)"[^>]*? integrity="([^"]+)"/);
   if (!link) fail(`${build}: no modulepreload with integrity for the loader's JS`);
   const file = path.join(dist, link[1]);
-  const hint = "//# allFunctionsCalledOnLoad\n";
-  let js = read(file);
-  if (sri(js) !== link[2] && !(js.startsWith(hint) && sri(js.slice(hint.length)) === link[2])) {
-    fail(`${build}: ${link[1]} does not match its integrity`);
-  }
-  if (!js.startsWith(hint)) {
-    js = hint + js;
-    fs.writeFileSync(file, js);
-  }
+  const trunks = read(file);
+  if (sri(trunks) !== link[2]) fail(`${build}: ${link[1]} does not match its integrity`);
+  const js = "//# allFunctionsCalledOnLoad\n" + trunks;
+  fs.writeFileSync(file, js);
   return html.replace(link[0], link[0].replace(link[2], sri(js)));
 }
 

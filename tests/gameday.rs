@@ -140,3 +140,39 @@ fn the_post_mortem_draft_has_timeline_impact_and_next_steps() {
     }
     assert!(!md.contains("fault"), "the timeline shows what a team would see, not ground truth");
 }
+
+/// A reload in the middle of an incident replays the log: the same minute,
+/// the same steps, the same score as the game that was left.
+#[test]
+fn a_game_day_log_replays_the_game_it_recorded() {
+    use rollback_lab::core::gameday::{GameDayLog, Input};
+    for seed in [1, 2, 3, 11, 29] {
+        let mut g = GameDay::new(seed);
+        let mut log = GameDayLog::new(seed);
+        let at = g.incident.at_minute;
+        while g.sim.minute() < at + 2 {
+            g.tick();
+            log.minute = g.sim.minute();
+        }
+        log.apply(&mut g, Input::Step(PlaybookStep::Freeze));
+        g.tick();
+        log.apply(&mut g, Input::Step(PlaybookStep::Revert));
+        let right = g.incident.right_db_choice();
+        log.apply(&mut g, Input::Db(right));
+        for _ in 0..3 {
+            g.tick();
+        }
+        log.minute = g.sim.minute();
+        g.message = "rolled back".into();
+        log.message = g.message.clone();
+        // Through JSON, as the session keeps it.
+        let kept: GameDayLog = serde_json::from_str(&serde_json::to_string(&log).unwrap()).unwrap();
+        let back = kept.replay();
+        assert_eq!(back.sim.minute(), g.sim.minute(), "seed {seed}");
+        assert_eq!(back.steps, g.steps);
+        assert_eq!(back.db_choice, g.db_choice);
+        assert_eq!(back.message, g.message);
+        assert_eq!(back.score(), g.score());
+        assert_eq!(back.sim.ticks().len(), g.sim.ticks().len());
+    }
+}

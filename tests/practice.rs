@@ -291,6 +291,68 @@ fn drafts_from_two_tabs_merge_by_time() {
     assert_eq!(m.text, "new");
     assert_eq!(m.mark("x"), Some(true), "the later mark wins");
     assert_eq!(m.mark("y"), Some(true));
+    // "new" was not edited from "old": the older words are kept beside it.
+    assert_eq!(m.others.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(), ["old"]);
+}
+
+/// Two tabs start from the same saved text and both type before either
+/// saves: whichever order the saves and the storage events come in, both
+/// tabs end with the same draft, and neither tab's words are lost.
+#[test]
+fn two_tabs_typing_at_once_keep_both_texts() {
+    let mut start = Draft::default();
+    start.edit("shared".into(), 0.0, 1.0);
+    // Tab A saves first; tab B's copy still has the start.
+    let mut a = start.clone();
+    a.edit("shared + A's words".into(), 1.0, 2.0);
+    // B received A's save (merge), then saves its own typing, made from 1.0.
+    let mut b = Draft::merge(&start, &a);
+    assert!(b.others.is_empty(), "A's text was made from the start: no conflict yet");
+    b.edit("shared + B's words".into(), 1.0, 3.0);
+    assert_eq!(b.text, "shared + B's words");
+    assert_eq!(b.others.len(), 1);
+    assert_eq!(b.others[0].text, "shared + A's words");
+    // A receives B's save: it reaches the same draft.
+    let a2 = Draft::merge(&a, &b);
+    assert_eq!(a2, b);
+    assert_eq!(Draft::merge(&b, &a), b, "the order of the merge does not matter");
+    // B saved without having received A's save at all: the merge keeps A's.
+    let mut b_blind = start.clone();
+    b_blind.edit("shared + B's words".into(), 1.0, 3.0);
+    let m = Draft::merge(&a, &b_blind);
+    assert_eq!((m.text.as_str(), m.others.len()), ("shared + B's words", 1));
+    assert_eq!(m.others[0].text, "shared + A's words");
+}
+
+/// A tab that saw the other's text and went on typing from it makes no
+/// conflict; a settled text does not come back from an older copy.
+#[test]
+fn editing_on_from_the_other_tab_makes_no_conflict_and_settled_stays_settled() {
+    let mut a = Draft::default();
+    a.edit("one".into(), 0.0, 1.0);
+    let mut b = a.clone();
+    b.edit("one two".into(), 1.0, 2.0);
+    let m = Draft::merge(&a, &b);
+    assert_eq!((m.text.as_str(), m.others.len()), ("one two", 0));
+
+    let mut x = Draft::default();
+    x.edit("x".into(), 0.0, 1.0);
+    let mut y = x.clone();
+    x.edit("x from A".into(), 1.0, 2.0);
+    y.edit("x from B".into(), 1.0, 3.0);
+    let mut both = Draft::merge(&x, &y);
+    assert_eq!(both.others.len(), 1);
+    let old = both.clone();
+    let at = both.others[0].at;
+    both.settle(at);
+    assert!(both.others.is_empty());
+    assert!(Draft::merge(&old, &both).others.is_empty(), "an older copy does not bring a settled text back");
+    assert!(Draft::merge(&both, &x).others.is_empty());
+    // Nothing typed yet is not a text worth keeping.
+    let empty = Draft { at: 5.0, ..Default::default() };
+    let mut typed = Draft::default();
+    typed.edit("hello".into(), 0.0, 6.0);
+    assert!(Draft::merge(&empty, &typed).others.is_empty());
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rollback_lab::core::content::Course;
-use rollback_lab::core::quiz::{score, Kind, Question, Quiz, Response};
+use rollback_lab::core::quiz::{read_number, score, Kind, Number, Question, Quiz, Reading, Response};
 
 fn quiz() -> Quiz {
     Course::from_dir(Path::new("content")).unwrap().quiz().unwrap()
@@ -134,6 +134,39 @@ fn short_answers_accept_alternatives_case_and_spacing() {
     }
     assert!(!sa.is_correct(Some(&Response::Text("".into()))));
     assert!(!sa.is_correct(Some(&Response::Text("14.4".into()))));
+}
+
+#[test]
+fn numeric_answers_are_compared_as_numbers() {
+    let q = quiz();
+    let burn = q.questions.iter().find(|x| x.id == "burn-rate-error-rate").expect("the burn-rate question");
+    assert!(burn.is_numeric());
+    let right =
+        ["1.44 %", "1.44%", "1.440", "1,44", "1,44 %", "1,440 %", " 1.44  percent", "0.0144", "+1.44", "1.4400%"];
+    for typed in right {
+        assert!(burn.is_correct(Some(&Response::Text(typed.into()))), "{typed:?} should be right");
+    }
+    let wrong = ["14.4", "1.45 %", "0.0144 %", "144", "1.44 % or 1.5 %", "about 1.44", "-1.44", "1.4.4", "1,44,0"];
+    for typed in wrong {
+        assert!(!burn.is_correct(Some(&Response::Text(typed.into()))), "{typed:?} should be wrong");
+    }
+}
+
+#[test]
+fn a_typed_number_is_read_before_submitting() {
+    let q = quiz();
+    let burn = q.questions.iter().find(|x| x.id == "burn-rate-error-rate").unwrap();
+    assert_eq!(burn.reading(""), None, "nothing typed, nothing to say");
+    assert_eq!(burn.reading("1,44 %"), Some(Reading::Number(Number { value: 1.44, percent: true })));
+    assert_eq!(burn.reading("1,234.5"), Some(Reading::Number(Number { value: 1234.5, percent: false })));
+    assert_eq!(burn.reading("one point four"), Some(Reading::NotANumber));
+    assert_eq!(burn.reading("1,44,0"), Some(Reading::NotANumber));
+    assert_eq!(read_number("1,440 %").unwrap().to_string(), "1.44 %");
+    assert_eq!(read_number("0.0144").unwrap().to_string(), "0.0144");
+    assert_eq!(read_number("12,34.5"), None, "a comma that does not group thousands");
+    // A question whose answer is a word is not numeric: no note.
+    let words = q.questions.iter().find(|x| x.kind == Kind::MultipleChoice).unwrap();
+    assert!(!words.is_numeric());
 }
 
 #[test]

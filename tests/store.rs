@@ -387,3 +387,23 @@ fn the_outline_codec_never_overwrites_what_it_cannot_read_unless_it_was_kept() {
     store::save_with(&b, &p, store::OUTLINE).unwrap();
     assert!(progress::decode(&b.items.borrow()[KEY]).is_ok());
 }
+
+/// A tool's working state is kept under its own key, apart from the progress
+/// document, and is read back as it was written.
+#[test]
+fn a_tools_working_state_is_kept_apart_from_progress() {
+    let b = MemoryBackend::new();
+    assert_eq!(store::load_session(&b, "canary"), None);
+    store::save_session(&b, "canary", "packed-run").unwrap();
+    assert_eq!(store::load_session(&b, "canary").as_deref(), Some("packed-run"));
+    assert_eq!(store::Backend::get(&b, KEY).unwrap(), None, "the progress document is untouched");
+    store::save_session(&b, "canary", "").unwrap();
+    assert_eq!(store::load_session(&b, "canary"), None, "an empty state is no state");
+    store::save_session(&b, "gameday", "log").unwrap();
+    store::clear_session(&b, "gameday").unwrap();
+    assert_eq!(store::load_session(&b, "gameday"), None);
+    // Storage that refuses: an error, never a panic.
+    let off = MemoryBackend { disabled: true, ..Default::default() };
+    assert!(store::save_session(&off, "canary", "x").is_err());
+    assert_eq!(store::load_session(&off, "canary"), None);
+}

@@ -686,3 +686,78 @@ pub struct GameDayRun {
     /// The learner's edited post-mortem.
     pub postmortem: String,
 }
+
+/// What the learner did in a game day under way, by simulated minute, so a
+/// reload brings the same incident back to the same minute (the engine is
+/// deterministic from the seed: replaying the inputs at their minutes gives
+/// the same run).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GameDayLog {
+    pub seed: u64,
+    pub inputs: Vec<LoggedInput>,
+    /// The minute the clock had reached.
+    pub minute: u32,
+    /// The message to #incidents as typed so far.
+    pub message: String,
+    /// The minutes at which the run was interrupted (a reload): the clock
+    /// stood still until the learner resumed it.
+    pub interrupted_at: Vec<u32>,
+}
+
+/// One input at the simulated minute it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LoggedInput {
+    pub minute: u32,
+    pub input: Input,
+}
+
+/// The learner's inputs to a game day.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Input {
+    Step(PlaybookStep),
+    Db(DbChoice),
+    Decide(Decision),
+}
+
+impl GameDayLog {
+    /// A new log for the incident of `seed`.
+    pub fn new(seed: u64) -> GameDayLog {
+        GameDayLog { seed, ..Default::default() }
+    }
+
+    /// Apply `input` to `game` and record it at the game's minute.
+    pub fn apply(&mut self, game: &mut GameDay, input: Input) -> Option<StepOutcome> {
+        self.inputs.push(LoggedInput { minute: game.sim.minute(), input });
+        apply_input(game, input)
+    }
+
+    /// The game as it stood: the incident of the seed, every input at its
+    /// minute, the clock at the minute reached.
+    pub fn replay(&self) -> GameDay {
+        let mut game = GameDay::new(self.seed);
+        for logged in &self.inputs {
+            while game.sim.minute() < logged.minute && !game.sim.is_finished() {
+                game.tick();
+            }
+            apply_input(&mut game, logged.input);
+        }
+        while game.sim.minute() < self.minute && !game.sim.is_finished() {
+            game.tick();
+        }
+        game.message = self.message.clone();
+        game
+    }
+}
+
+fn apply_input(game: &mut GameDay, input: Input) -> Option<StepOutcome> {
+    match input {
+        Input::Step(s) => Some(game.act(s)),
+        Input::Db(c) => Some(game.choose_db(c)),
+        Input::Decide(d) => {
+            game.decide(d);
+            None
+        }
+    }
+}

@@ -155,10 +155,19 @@ impl Question {
             }
             (Kind::ShortAnswer, Some(Response::Text(t))) => {
                 let norm = normalize(t);
-                !norm.is_empty()
-                    && std::iter::once(self.correct().join(" "))
-                        .chain(self.answer.alternatives.iter().cloned())
-                        .any(|a| normalize(&a) == norm)
+                if norm.is_empty() {
+                    return false;
+                }
+                let accepted =
+                    || std::iter::once(self.correct().join(" ")).chain(self.answer.alternatives.iter().cloned());
+                if accepted().any(|a| normalize(&a) == norm) {
+                    return true;
+                }
+                // A numeric answer is compared as a number (see `read_number`).
+                match read_number(t) {
+                    Some(got) => accepted().filter_map(|a| read_number(&a)).any(|want| got.matches(&want)),
+                    None => false,
+                }
             }
             (Kind::Ordering, Some(Response::Order(items))) => *items == self.correct(),
             _ => false,
@@ -173,6 +182,102 @@ impl OneOrMany {
             OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
         }
     }
+}
+
+impl Question {
+    /// Whether the question expects a number: its answer reads as one.
+    pub fn is_numeric(&self) -> bool {
+        self.kind == Kind::ShortAnswer && read_number(&self.correct().join(" ")).is_some()
+    }
+
+    /// How a typed answer to a numeric question is read, for the note shown
+    /// before submitting: `None` when the question is not numeric or nothing
+    /// is typed yet.
+    pub fn reading(&self, typed: &str) -> Option<Reading> {
+        (self.is_numeric() && !typed.trim().is_empty()).then(|| match read_number(typed) {
+            Some(n) => Reading::Number(n),
+            None => Reading::NotANumber,
+        })
+    }
+}
+
+/// How a typed answer to a numeric question was read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    Number(Number),
+    NotANumber,
+}
+
+/// A number as typed in a short answer: its value and whether it was
+/// written as a percentage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    pub percent: bool,
+}
+
+impl std::fmt::Display for Number {
+    /// The value as read, with at most six significant decimals and `%`
+    /// when it was written as a percentage: `1,440 %` shows as `1.44 %`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut v = format!("{:.6}", self.value);
+        if v.contains('.') {
+            v = v.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        write!(f, "{v}{}", if self.percent { " %" } else { "" })
+    }
+}
+
+impl Number {
+    /// A typed number matches an accepted one when the values are equal
+    /// (so `1.440` is `1.44`) and, if the learner wrote `%`, the accepted
+    /// one is a percentage too: a bare number is read in the question's
+    /// unit, so `1.44` matches `1.44 %`, while `0.0144` matches only where
+    /// the fraction is listed among the alternatives.
+    pub fn matches(&self, want: &Number) -> bool {
+        let close = (self.value - want.value).abs() <= 1e-9 * want.value.abs().max(1.0);
+        close && (!self.percent || want.percent)
+    }
+}
+
+/// Read a short answer as a number: digits with a decimal point or a
+/// decimal comma (`1,44`; a comma before a point, as in `1,440.5`, groups
+/// thousands), an optional sign, and an optional `%` or `percent` after it,
+/// with or without a space. Anything else (words, two numbers) is not a
+/// number.
+pub fn read_number(s: &str) -> Option<Number> {
+    let t = s.trim().to_lowercase();
+    let (body, percent) = if let Some(b) = t.strip_suffix("percent") {
+        (b.trim_end(), true)
+    } else if let Some(b) = t.strip_suffix('%') {
+        (b.trim_end(), true)
+    } else {
+        (t.as_str(), false)
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+')) {
+        return None;
+    }
+    let unsigned = body.strip_prefix(['-', '+']).unwrap_or(body);
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',') || unsigned.contains(['-', '+']) {
+        return None;
+    }
+    let plain = match (body.contains('.'), body.matches(',').count()) {
+        (_, 0) => body.to_string(),
+        // One comma and no point: a decimal comma.
+        (false, 1) => body.replace(',', "."),
+        // Commas before a point group thousands: `1,234.5`.
+        (true, _) if body.rfind(',') < body.find('.') && groups_of_three(&body[..body.find('.')?]) => {
+            body.replace(',', "")
+        }
+        _ => return None,
+    };
+    let value: f64 = plain.parse().ok()?;
+    value.is_finite().then_some(Number { value, percent })
+}
+
+/// `1,234` groups digits by thousands: every group after the first has three.
+fn groups_of_three(int_part: &str) -> bool {
+    int_part.split(',').skip(1).all(|g| g.len() == 3)
 }
 
 /// Lowercase, trimmed, inner whitespace collapsed, spaces before `%` removed.

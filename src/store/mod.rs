@@ -357,3 +357,30 @@ impl Backend for MemoryBackend {
         Ok(self.items.borrow().keys().cloned().collect())
     }
 }
+
+/// Prefix of the keys that keep a tool's working state across reloads.
+pub const SESSION_PREFIX: &str = "rollback-lab:session:";
+
+/// Working state of a tool (a simulator run, a game day under way, the
+/// assignment builder's form), kept under its own key so a reload brings it
+/// back. It is a packed text (`core::share`: versioned and checksummed), so
+/// reading it back says plainly what is wrong with a damaged one. It lives
+/// apart from the progress document: it changes every simulated minute,
+/// and it is where a tool was left, not a record of what the learner did.
+pub fn save_session(backend: &dyn Backend, tool: &str, packed: &str) -> Result<(), StoreError> {
+    let key = format!("{SESSION_PREFIX}{tool}");
+    if backend.get(&key)?.as_deref() == Some(packed) {
+        return Ok(());
+    }
+    backend.set(&key, packed)
+}
+
+/// The working state [`save_session`] kept for `tool`, if any.
+pub fn load_session(backend: &dyn Backend, tool: &str) -> Option<String> {
+    backend.get(&format!("{SESSION_PREFIX}{tool}")).ok().flatten().filter(|s| !s.is_empty())
+}
+
+/// Forget a tool's working state (the learner started afresh).
+pub fn clear_session(backend: &dyn Backend, tool: &str) -> Result<(), StoreError> {
+    backend.remove(&format!("{SESSION_PREFIX}{tool}"))
+}

@@ -21,6 +21,7 @@ pub mod progress;
 pub mod quiz;
 pub mod runbook;
 pub mod search;
+pub mod session;
 pub mod shell;
 pub mod state;
 pub mod util;

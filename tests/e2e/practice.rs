@@ -419,3 +419,88 @@ async fn the_xss_check_itself_catches_an_injection() -> R {
     assert!(b.assert_no_xss("injected").await.is_err(), "an executed payload must fail the check");
     Ok(())
 }
+
+/// Two real tabs type into the same draft, each before hearing the other's
+/// save: both texts are kept, the learner sees it in both tabs, and chooses.
+#[tokio::test]
+async fn two_tabs_typing_the_same_draft_keep_both_texts_until_the_learner_chooses() -> R {
+    let b = Browser::new().await?;
+    b.open("/learn/exercise-1").await?;
+    b.wait_for_css("#draft-text").await?;
+    let tab_a = b.client.window().await?;
+    let tab_b = b.client.new_window(true).await?.handle;
+    b.client.switch_to_window(tab_b.clone()).await?;
+    b.open("/learn/exercise-1").await?;
+    b.wait_for_css("#draft-text").await?;
+    // Tab B is deaf to tab A for a while, as if both typed at the same moment.
+    b.js("window.__hold = e => e.stopImmediatePropagation(); window.addEventListener('storage', window.__hold, true); return true;")
+        .await?;
+    b.client.switch_to_window(tab_a.clone()).await?;
+    b.fill("#draft-text", "Words typed in tab A.").await?;
+    b.wait_for_text(".save-state", "Saved").await?;
+    b.client.switch_to_window(tab_b.clone()).await?;
+    b.fill("#draft-text", "Words typed in tab B.").await?;
+    b.wait_for_text(".save-state", "Saved").await?;
+    // Tab A hears B's save: B's text is in the editor, A's is kept beside it.
+    b.client.switch_to_window(tab_a.clone()).await?;
+    b.wait_js("document.getElementById('draft-text').value === 'Words typed in tab B.'").await?;
+    b.wait_for_text(".draft-conflict .other-text-body", "Words typed in tab A.").await?;
+    b.wait_for_text(".save-state", "another tab's text kept below").await?;
+    b.screenshot("draft-two-tabs").await?;
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    // Tab B, listening again and reloaded, shows the same.
+    b.client.switch_to_window(tab_b.clone()).await?;
+    b.js("window.removeEventListener('storage', window.__hold, true); return true;").await?;
+    b.client.refresh().await?;
+    b.wait_for_text(".draft-conflict .other-text-body", "Words typed in tab A.").await?;
+    // The learner keeps both: A's words go below B's, in both tabs.
+    b.click_text(".draft-conflict button", "Add it below my text").await?;
+    b.wait_js("document.getElementById('draft-text').value === 'Words typed in tab B.\\n\\nWords typed in tab A.'")
+        .await?;
+    b.wait_js("!document.querySelector('.draft-conflict')").await?;
+    b.wait_js("document.activeElement && document.activeElement.id === 'draft-text'").await?;
+    b.client.switch_to_window(tab_a).await?;
+    b.wait_js("document.getElementById('draft-text').value === 'Words typed in tab B.\\n\\nWords typed in tab A.'")
+        .await?;
+    b.wait_js("!document.querySelector('.draft-conflict')").await?;
+    // And after a reload nothing comes back.
+    b.client.refresh().await?;
+    b.wait_js(
+        "document.getElementById('draft-text').value.includes('tab A') && !document.querySelector('.draft-conflict')",
+    )
+    .await?;
+    b.wait_for_text(".word-count", "10 words").await?;
+    b.assert_no_errors("two tabs").await?;
+    Ok(())
+}
+
+/// The assignment builder's form comes back after a reload.
+#[tokio::test]
+async fn the_assignment_builder_keeps_its_form_across_a_reload() -> R {
+    let b = Browser::new().await?;
+    b.open("/assignments").await?;
+    b.fill("#as-title", "Week 2: migrations").await?;
+    b.fill("#as-instructions", "Do **both** exercises.").await?;
+    b.click("#as-ex-exercise-2").await?;
+    b.fill("#as-pass", "80").await?;
+    b.wait_js("(localStorage.getItem('rollback-lab:session:assignment-builder') || '').length > 0").await?;
+    b.client.refresh().await?;
+    b.wait_js(
+        "document.getElementById('as-title') && document.getElementById('as-title').value === 'Week 2: migrations'",
+    )
+    .await?;
+    b.wait_js("document.getElementById('as-instructions').value === 'Do **both** exercises.'").await?;
+    b.wait_js(
+        "document.getElementById('as-ex-exercise-2').checked && !document.getElementById('as-ex-exercise-1').checked",
+    )
+    .await?;
+    b.wait_js("document.getElementById('as-pass').value === '80'").await?;
+    // A damaged kept form: a plain message, and an empty form that works.
+    b.js("localStorage.setItem('rollback-lab:session:assignment-builder', 'garbage.00000000'); return true;").await?;
+    b.client.refresh().await?;
+    b.wait_for_text("main .field-error", "could not be brought back").await?;
+    b.wait_js("document.getElementById('as-title').value === ''").await?;
+    b.assert_no_errors("assignment builder").await?;
+    Ok(())
+}

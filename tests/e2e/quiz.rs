@@ -350,3 +350,33 @@ async fn an_assignment_with_its_own_pass_mark_is_named_on_the_result() -> R {
     b.assert_no_errors("assignment mark").await?;
     Ok(())
 }
+
+/// A numeric answer is read as a number before it is submitted, and
+/// "1,440 %" is marked right.
+#[tokio::test]
+async fn a_numeric_answer_is_read_before_submitting_and_compared_as_a_number() -> R {
+    let b = Browser::new().await?;
+    let quiz = QuizPage(&b);
+    quiz.open().await?;
+    quiz.start().await?;
+    let questions = course().quiz()?.questions;
+    for _ in 0..questions.len() {
+        if quiz.current_id().await? == "burn-rate-error-rate" {
+            break;
+        }
+        quiz.next().await?;
+    }
+    assert_eq!(quiz.current_id().await?, "burn-rate-error-rate");
+    b.fill(".short-answer input", "about one and a half").await?;
+    b.wait_for_text(".number-reading", "not read as a number").await?;
+    b.fill(".short-answer input", "1,440 %").await?;
+    b.wait_for_text(".number-reading", "Read as 1.44 %").await?;
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    quiz.submit().await?;
+    b.wait_js(
+        "document.querySelector('.review-item[data-question=\"burn-rate-error-rate\"]').classList.contains('correct')",
+    )
+    .await?;
+    Ok(())
+}

@@ -217,3 +217,90 @@ async fn the_fault_slider_re_runs_the_canary_with_the_new_factor() -> R {
     b.assert_no_errors("slider").await?;
     Ok(())
 }
+
+/// A custom canary setup at minute 4 comes back as it was after a reload.
+#[tokio::test]
+async fn a_reload_brings_the_canary_run_back_where_it_was() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/canary?scenario=worked-example-1").await?;
+    b.wait_for_text(".sim-clock", "minute 0").await?;
+    b.fill("#cs-fault-kind", "error").await?;
+    b.fill("#cs-fault-at", "3").await?;
+    for _ in 0..4 {
+        b.click_text("button", "Step 1 minute").await?;
+    }
+    b.wait_for_text(".sim-clock", "minute 4").await?;
+    b.wait_js("document.getElementById('canary-scenario').value === 'custom'").await?;
+    // Reload the page at a plain address: the run comes back, not example 1.
+    b.open("/simulators/canary").await?;
+    b.wait_for_text(".restored-note", "minute 4").await?;
+    b.wait_for_text(".sim-clock", "minute 4").await?;
+    b.wait_js("document.getElementById('canary-scenario').value === 'custom'").await?;
+    b.wait_js("document.getElementById('cs-fault-kind').value === 'error' && document.getElementById('cs-fault-at').value === '3'").await?;
+    // Restart forgets the note; a damaged kept run gets a plain message.
+    b.click_text("button", "Restart").await?;
+    b.wait_js("!document.querySelector('.restored-note')").await?;
+    b.js("localStorage.setItem('rollback-lab:session:canary', 'xx.00000000'); return true;").await?;
+    b.client.refresh().await?;
+    b.wait_for_text("main .field-error", "could not be brought back").await?;
+    b.wait_for_css("#chart-error_rate").await?;
+    b.assert_no_errors("canary reload").await?;
+    Ok(())
+}
+
+/// A backfill under way in the migration simulator survives a reload.
+#[tokio::test]
+async fn a_reload_brings_the_migration_run_back_where_it_was() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/migration?scenario=rename-status").await?;
+    b.click("button[data-action=expand]").await?;
+    skip(&b).await?;
+    b.click("button[data-action=dual_write]").await?;
+    skip(&b).await?;
+    b.click("button[data-action=backfill]").await?;
+    let backfill = "Array.from(document.querySelectorAll('.phase')).find(p => p.querySelector('.phase-name').textContent === 'Backfill').dataset.status";
+    b.wait_js(&format!("{backfill} !== 'pending'")).await?;
+    let status = b.js(&format!("return {backfill};")).await?;
+    let clock = b.text(".sim-clock").await?;
+    let progress = b.text(".backfill").await?;
+    b.open("/simulators/migration").await?;
+    b.wait_for_css(".restored-note").await?;
+    assert_eq!(b.text(".sim-clock").await?, clock, "the same simulated time");
+    assert_eq!(b.text(".backfill").await?, progress, "the same backfill");
+    assert_eq!(b.js(&format!("return {backfill};")).await?, status);
+    b.wait_for_text(".phase[data-status=done] .phase-name", "Dual write").await?;
+    b.assert_no_errors("migration reload").await?;
+    Ok(())
+}
+
+/// A game day under way comes back at its minute after a reload, with its
+/// clock stopped until the learner resumes it.
+#[tokio::test]
+async fn a_reload_in_a_game_day_resumes_the_same_incident_with_the_clock_stopped() -> R {
+    let seed = 7;
+    let b = Browser::new().await?;
+    b.open(&format!("/game-day?seed={seed}")).await?;
+    b.fill("#gd-speed", "3").await?;
+    b.click_text("button", "Start the incident").await?;
+    b.wait_js("parseInt((document.querySelector('.gd-clock').textContent.match(/Minute (\\d+)/) || [0, 0])[1]) >= 2")
+        .await?;
+    b.click("button[data-step=freeze]").await?;
+    b.wait_for_text(".gd-step.done", "✓ minute").await?;
+    let done_at = b.text(".gd-step.done .muted").await?;
+    b.client.refresh().await?;
+    b.wait_for_text(".gd-paused", "interrupted by a reload").await?;
+    b.wait_for_text(".gd-step.done .muted", &done_at).await?;
+    let minute = |t: &str| t.split_whitespace().nth(1).and_then(|m| m.parse::<u32>().ok()).unwrap_or(0);
+    let stopped_at = minute(&b.text(".gd-clock").await?);
+    assert!(stopped_at >= 2, "clock {stopped_at}");
+    // Steps wait for the clock.
+    b.wait_js("document.querySelector('button[data-step=revert]').disabled").await?;
+    b.click_text(".gd-paused button", "Resume the clock").await?;
+    b.wait_js(&format!(
+        "parseInt(document.querySelector('.gd-clock').textContent.match(/Minute (\\d+)/)[1]) > {stopped_at}"
+    ))
+    .await?;
+    b.wait_js("!document.querySelector('button[data-step=revert]').disabled").await?;
+    b.assert_no_errors("game day reload").await?;
+    Ok(())
+}

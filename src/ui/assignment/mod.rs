@@ -18,6 +18,7 @@ use crate::core::share;
 use crate::ui::exercise::rubric_items;
 use crate::ui::form::Field;
 use crate::ui::markdown::{render_doc, MdHooks};
+use crate::ui::session;
 use crate::ui::state::{app_state, course};
 use crate::ui::util;
 
@@ -50,15 +51,58 @@ pub fn AssignmentsPage() -> impl IntoView {
     }
 }
 
+/// The builder's form as typed, kept across reloads (`ui::session`).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BuilderForm {
+    title: String,
+    instructions: String,
+    due: String,
+    chosen: Vec<String>,
+    with_quiz: bool,
+    pass: String,
+}
+
+const SESSION: &str = "assignment-builder";
+const FORM_KIND: &str = "assignment-form";
+const FORM_VERSION: u32 = 1;
+
 #[component]
 fn Builder() -> impl IntoView {
     let state = app_state();
-    let title = RwSignal::new(String::new());
-    let instructions = RwSignal::new(String::new());
-    let due = RwSignal::new(String::new());
-    let chosen = RwSignal::new(Vec::<String>::new());
-    let with_quiz = RwSignal::new(true);
-    let pass = RwSignal::new(DEFAULT_PASS_PERCENT.to_string());
+    let kept = session::kept(SESSION).map(|k| share::unpack::<BuilderForm>(&k, FORM_KIND, FORM_VERSION));
+    let kept_problem = matches!(kept, Some(Err(_)));
+    if kept_problem {
+        session::forget(SESSION);
+    }
+    let form = kept.and_then(Result::ok).map(|(f, _)| f).unwrap_or_else(|| BuilderForm {
+        title: String::new(),
+        instructions: String::new(),
+        due: String::new(),
+        chosen: Vec::new(),
+        with_quiz: true,
+        pass: DEFAULT_PASS_PERCENT.to_string(),
+    });
+    let title = RwSignal::new(form.title);
+    let instructions = RwSignal::new(form.instructions);
+    let due = RwSignal::new(form.due);
+    let chosen = RwSignal::new(form.chosen);
+    let with_quiz = RwSignal::new(form.with_quiz);
+    let pass = RwSignal::new(form.pass);
+    session::keep_while_open(
+        SESSION,
+        || false,
+        move || {
+            let f = BuilderForm {
+                title: title.get(),
+                instructions: instructions.get(),
+                due: due.get(),
+                chosen: chosen.get(),
+                with_quiz: with_quiz.get(),
+                pass: pass.get(),
+            };
+            share::pack(FORM_KIND, FORM_VERSION, &f)
+        },
+    );
     let problems = RwSignal::new(Vec::<String>::new());
     let made = RwSignal::new(None::<String>);
 
@@ -180,6 +224,9 @@ fn Builder() -> impl IntoView {
             </Show>
             <section aria-labelledby="builder-title">
                 <h2 id="builder-title">"Build an assignment"</h2>
+                {kept_problem.then(|| view! {
+                    <p class="field-error" role="alert">"The form you were filling in could not be brought back (what was kept of it is damaged); it starts empty."</p>
+                })}
                 <form class="assignment-form" on:submit=make_link novalidate=true>
                     <Field label="Title" id="as-title" value=Signal::derive(move || title.get())
                         on_set=Callback::new(move |v: String| title.set(v)) placeholder="e.g. Week 2: migrations" />

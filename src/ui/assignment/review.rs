@@ -230,9 +230,6 @@ Rollback: turn the read flag off.\n";
         })
         .unwrap_or_default();
     let mut drafts = std::collections::BTreeMap::new();
-    drafts.insert(
-        "exercise-2".to_string(),
-        Draft { text: text.to_string(), at: 0.0, rubric, revealed_at: None, gave_up: false },
-    );
+    drafts.insert("exercise-2".to_string(), Draft { text: text.to_string(), rubric, ..Default::default() });
     Submission::build(&assignment, "Example learner", "an example", &infos, &drafts, &[], &|_| "an example".to_string())
 }

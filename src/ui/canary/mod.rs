@@ -16,8 +16,12 @@ use crate::core::canary::{
 use crate::core::runbook::{CanaryPlan, PLAN_KIND, PLAN_VERSION};
 use crate::core::share;
 use crate::ui::chart::{ChartData, LineChart, Marker, Series, YFormat};
+use crate::ui::session;
 use crate::ui::state::course;
 use crate::ui::util;
+
+/// The key of the run kept across reloads (`ui::session`).
+const SESSION: &str = "canary";
 
 /// Share-link kind and version of a canary run.
 const RUN_KIND: &str = "canary-run";
@@ -99,6 +103,8 @@ pub fn CanaryPage() -> impl IntoView {
     let running = RwSignal::new(false);
     let speed = RwSignal::new(5u32);
     let link_problem = RwSignal::new(None::<String>);
+    // Said when the run was brought back from before a reload.
+    let restored = RwSignal::new(None::<u32>);
     let share_text = RwSignal::new(None::<String>);
     let timer: StoredValue<Option<IntervalHandle>, LocalStorage> = StoredValue::new_local(None);
 
@@ -114,6 +120,7 @@ pub fn CanaryPage() -> impl IntoView {
         scenario.set(sc.clone());
         sim.set(simulate(&sc, &actions, minute));
         share_text.set(None);
+        restored.set(None);
     };
 
     // The address decides what to load: ?run= (a shared run), ?plan= (a
@@ -155,8 +162,34 @@ pub fn CanaryPage() -> impl IntoView {
                 Some((slug, sc)) => load(slug, sc, Vec::new(), Some(0)),
                 None => link_problem.set(Some(format!("There is no scenario called \"{s}\"; showing the first one."))),
             }
+        } else if let Some(kept) = session::kept(SESSION) {
+            // No address to follow: bring back the run as it was left.
+            match share::unpack::<RunLink>(&kept, RUN_KIND, RUN_VERSION) {
+                Ok((r, _)) if r.scenario.validate().is_ok() => {
+                    let minute = r.minute;
+                    load(r.slug, r.scenario, r.actions, Some(minute));
+                    restored.set(Some(minute));
+                }
+                _ => {
+                    session::forget(SESSION);
+                    link_problem.set(Some(
+                        "Your last run could not be brought back (what was kept of it is damaged); showing the first scenario."
+                            .into(),
+                    ));
+                }
+            }
         }
     });
+    let pack_run = move || {
+        let link = RunLink {
+            scenario: scenario.get(),
+            actions: sim.with(|s| s.actions().to_vec()),
+            minute: sim.with(Sim::minute),
+            slug: slug.get(),
+        };
+        share::pack(RUN_KIND, RUN_VERSION, &link)
+    };
+    session::keep_while_open(SESSION, move || running.get(), pack_run);
     on_cleanup(move || {
         if let Some(h) = timer.try_update_value(|t| t.take()).flatten() {
             h.clear();
@@ -206,6 +239,7 @@ pub fn CanaryPage() -> impl IntoView {
         stop();
         let sc = scenario.get_untracked();
         sim.set(Sim::new(sc));
+        restored.set(None);
         util::announce("The run starts again from minute 0, without your actions.");
     };
     let act = move |a: Action| {
@@ -241,13 +275,7 @@ pub fn CanaryPage() -> impl IntoView {
         }
     });
     let make_share = move |_| {
-        let link = RunLink {
-            scenario: scenario.get_untracked(),
-            actions: sim.with_untracked(|s| s.actions().to_vec()),
-            minute: sim.with_untracked(Sim::minute),
-            slug: slug.get_untracked(),
-        };
-        let packed = share::pack(RUN_KIND, RUN_VERSION, &link);
+        let packed = untrack(pack_run);
         let loc = window().location();
         let url =
             format!("{}{}?run={}", loc.origin().unwrap_or_default(), util::app_href("/simulators/canary"), packed);
@@ -274,6 +302,11 @@ pub fn CanaryPage() -> impl IntoView {
             <p class="eyebrow">"Tools"</p>
             <h1>"Canary simulator"</h1>
             {move || link_problem.get().map(|m| view! { <p class="field-error banner-inline" role="alert">{m}</p> })}
+            {move || restored.get().map(|m| view! {
+                <p class="banner-inline restored-note" role="status">
+                    {format!("Your run is back where you left it, at minute {m}. Choose a scenario or press Restart to begin again.")}
+                </p>
+            })}
             <div class="sim-top">
                 <div class="field">
                     <label for="canary-scenario">"Scenario"</label>

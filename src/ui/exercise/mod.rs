@@ -53,13 +53,25 @@ enum SaveState {
     Failed,
 }
 
+/// What the learner chose for a text kept from another tab (by its `at`).
+#[derive(Clone, Copy)]
+enum Resolve {
+    Take(f64),
+    AddBelow(f64),
+    SetAside(f64),
+}
+
 #[component]
 pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
     let state = app_state();
     let items = rubric_items(&meta);
     let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
-    let initial = state.progress.with_untracked(|p| p.drafts.get(&slug).map(|d| d.text.clone()).unwrap_or_default());
+    let (initial, initial_at) =
+        state.progress.with_untracked(|p| p.drafts.get(&slug).map(|d| (d.text.clone(), d.at)).unwrap_or_default());
     let text = RwSignal::new(initial);
+    // The `at` of the stored text the editor holds: an edit made from it
+    // after another tab saved keeps that tab's text (`Draft::edit`).
+    let base = StoredValue::new(initial_at);
     let save_state = RwSignal::new(SaveState::Saved);
     let pending: StoredValue<Option<TimeoutHandle>, LocalStorage> = StoredValue::new_local(None);
 
@@ -76,13 +88,14 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
             return;
         };
         let now = util::now_ms();
+        let Some(from) = base.try_get_value() else { return };
+        let mut saved_at = from;
         state.update(|p| {
             let d = p.drafts.entry(slug).or_default();
-            if d.text != value {
-                d.text = value;
-                d.at = now;
-            }
+            d.edit(value, from, now);
+            saved_at = d.at;
         });
+        base.set_value(saved_at);
         let failed = matches!(state.problem.try_get_untracked().flatten(), Some(Problem::SaveFailed { .. }))
             || state.writable.try_get_untracked() == Some(false);
         save_state.try_set(if failed { SaveState::Failed } else { SaveState::Saved });
@@ -115,7 +128,10 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
         flush2.remove();
     });
 
-    let words = move || markdown::word_count(&text.get());
+    let words = move || {
+        let n = markdown::word_count(&text.get());
+        format!("{n} {}", if n == 1 { "word" } else { "words" })
+    };
     let download = move |_| {
         let name = slug_s.with_value(|s| format!("rollback-lab-{s}.md"));
         match util::download(&name, "text/markdown", &text.get_untracked()) {
@@ -128,6 +144,96 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
     let draft = Memo::new(move |_| {
         state.progress.with(|p| slug_s.with_value(|s| p.drafts.get(s).cloned().unwrap_or_default()))
     });
+    // Another tab saved this draft: show its text in the editor, unless this
+    // tab has typing not saved yet (then the save keeps both).
+    Effect::new(move |_| {
+        let (at, stored) = draft.with(|d| (d.at, d.text.clone()));
+        if save_state.get_untracked() == SaveState::Pending || base.try_get_value() == Some(at) {
+            return;
+        }
+        if text.get_untracked() != stored {
+            text.set(stored);
+        }
+        base.set_value(at);
+    });
+    let others = Memo::new(move |_| draft.with(|d| d.others.clone()));
+    let resolve = move |choice: Resolve| {
+        save_now();
+        let now = util::now_ms();
+        let mut new_text = None;
+        slug_s.with_value(|slug| {
+            state.update(|p| {
+                let Some(d) = p.drafts.get_mut(slug) else { return };
+                let merged = match &choice {
+                    Resolve::Take(at) => d.others.iter().find(|o| o.at == *at).map(|o| o.text.clone()),
+                    Resolve::AddBelow(at) => d
+                        .others
+                        .iter()
+                        .find(|o| o.at == *at)
+                        .map(|o| format!("{}\n\n{}", d.text.trim_end(), o.text.trim_start())),
+                    Resolve::SetAside(_) => None,
+                };
+                let at = match choice {
+                    Resolve::Take(at) | Resolve::AddBelow(at) | Resolve::SetAside(at) => at,
+                };
+                if let Some(t) = merged {
+                    let from = d.at;
+                    d.edit(t.clone(), from, now);
+                    new_text = Some((t, d.at));
+                }
+                d.settle(at);
+            })
+        });
+        if let Some((t, at)) = new_text {
+            text.set(t);
+            base.set_value(at);
+        }
+        util::announce(match choice {
+            Resolve::Take(_) => "The other tab's text is now your draft.",
+            Resolve::AddBelow(_) => "The other tab's text was added below your draft.",
+            Resolve::SetAside(_) => "The other tab's text was set aside.",
+        });
+        util::focus_after_render(&["#draft-text"]);
+    };
+    let others_view = move || {
+        let list = others.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|o| {
+                    let at = o.at;
+                    let when = util::format_time(at);
+                    view! {
+                        <li class="other-text">
+                            <p class="muted">{format!("Saved in another tab at {when}:")}</p>
+                            <pre class="other-text-body">{o.text}</pre>
+                            <p class="other-text-actions">
+                                <button type="button" class="button" on:click=move |_| resolve(Resolve::AddBelow(at))>
+                                    "Add it below my text"
+                                </button>
+                                <button type="button" class="button secondary" on:click=move |_| resolve(Resolve::Take(at))>
+                                    "Use it instead of my text"
+                                </button>
+                                <button type="button" class="button secondary" on:click=move |_| resolve(Resolve::SetAside(at))>
+                                    "Set it aside"
+                                </button>
+                            </p>
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <section class="draft-conflict" role="alert" aria-labelledby="conflict-title">
+                    <h3 id="conflict-title">"This draft was also changed in another tab"</h3>
+                    <p>
+                        "Both texts are kept. The editor holds the one saved last; the other is below. \
+                         Choose what to do with it: nothing is lost until you do."
+                    </p>
+                    <ul class="other-texts">{items}</ul>
+                </section>
+            }
+        })
+    };
     let ids_s = StoredValue::new(ids.clone());
     let marked =
         move || ids_s.with_value(|ids| draft.with(|d| ids.iter().filter(|id| d.rubric.contains_key(*id)).count()));
@@ -302,14 +408,16 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
                         }>
                             {move || match save_state.get() {
                                 SaveState::Saved if text.with(|t| t.trim().is_empty()) => "Nothing written yet: drafts save as you type",
+                                SaveState::Saved if others.with(|o| !o.is_empty()) => "✓ Saved, with another tab's text kept below",
                                 SaveState::Saved => "✓ Saved",
                                 SaveState::Pending => "Saving…",
                                 SaveState::Failed => "Not saved: download your draft to keep it",
                             }}
                         </span>
                         " · "
-                        <span class="word-count">{move || format!("{} words", words())}</span>
+                        <span class="word-count">{words}</span>
                     </p>
+                    {others_view}
                     <p>
                         <button type="button" class="button" on:click=download>"Download as Markdown"</button>
                     </p>

@@ -7,11 +7,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::core::canary::Metric;
-use crate::core::gameday::{DbChoice, Decision, GameDay, GameDayRun, GameScore, PlaybookStep};
+use crate::core::gameday::{DbChoice, Decision, GameDay, GameDayLog, GameDayRun, GameScore, Input, PlaybookStep};
+use crate::core::share;
 use crate::ui::canary::{MetricChart, WeightChart};
 use crate::ui::runbook::today;
+use crate::ui::session;
 use crate::ui::state::app_state;
 use crate::ui::util;
+
+/// The key of the game day kept across reloads (`ui::session`), and the
+/// kind and version of what is kept there.
+const SESSION: &str = "gameday";
+const LOG_KIND: &str = "gameday-log";
+const LOG_VERSION: u32 = 1;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Stage {
@@ -30,9 +38,32 @@ pub fn GameDayPage() -> impl IntoView {
     let query = use_query_map();
     let linked_seed = query.with_untracked(|q| q.get("seed").and_then(|s| s.parse::<u64>().ok()));
     let bad_seed = query.with_untracked(|q| q.get("seed").is_some()) && linked_seed.is_none();
-    let seed = RwSignal::new(linked_seed.unwrap_or_else(random_seed));
-    let stage = RwSignal::new(Stage::Intro);
-    let game = RwSignal::new(GameDay::new(seed.get_untracked()));
+    // A game day under way before a reload comes back at the minute it
+    // reached, with its clock stopped (the run is marked interrupted), unless
+    // the address names an incident.
+    let kept = session::kept(SESSION)
+        .map(|k| share::unpack::<GameDayLog>(&k, LOG_KIND, LOG_VERSION).map(|(l, _)| l))
+        .filter(|k| match (k, linked_seed) {
+            // A link to another incident opens that one.
+            (Ok(l), Some(s)) => l.seed == s,
+            _ => !bad_seed,
+        });
+    let kept_problem = matches!(kept, Some(Err(_)));
+    if kept_problem {
+        session::forget(SESSION);
+    }
+    let kept = kept.and_then(Result::ok).map(|mut l| {
+        l.interrupted_at.push(l.minute);
+        l
+    });
+    let restored = RwSignal::new(kept.as_ref().map(|l| l.minute));
+    let seed = RwSignal::new(kept.as_ref().map(|l| l.seed).or(linked_seed).unwrap_or_else(random_seed));
+    let stage = RwSignal::new(if kept.is_some() { Stage::Playing } else { Stage::Intro });
+    let game =
+        RwSignal::new(kept.as_ref().map(GameDayLog::replay).unwrap_or_else(|| GameDay::new(seed.get_untracked())));
+    let log = RwSignal::new(kept.unwrap_or_else(|| GameDayLog::new(seed.get_untracked())));
+    // The clock is stopped (after a reload) until the learner resumes it.
+    let paused = RwSignal::new(restored.get_untracked().is_some());
     let sim = RwSignal::new(game.with_untracked(|g| g.sim.clone()));
     let speed = RwSignal::new(1u32);
     let feedback = RwSignal::new(String::new());
@@ -46,7 +77,15 @@ pub fn GameDayPage() -> impl IntoView {
     };
     let finish = move || {
         stop();
-        let (score, best, pm) = game.with_untracked(|g| (g.score(), g.best(), g.postmortem(&today())));
+        let (score, best, mut pm) = game.with_untracked(|g| (g.score(), g.best(), g.postmortem(&today())));
+        let interrupted = log.with_untracked(|l| l.interrupted_at.clone());
+        if !interrupted.is_empty() {
+            let at: Vec<String> = interrupted.iter().map(|m| m.to_string()).collect();
+            pm = format!(
+                "> This game day was interrupted by a reload (minute {}); its clock stood still until it was resumed.\n\n{pm}",
+                at.join(", ")
+            );
+        }
         postmortem.set(pm.clone());
         let run = GameDayRun {
             seed: seed.get_untracked(),
@@ -70,6 +109,7 @@ pub fn GameDayPage() -> impl IntoView {
                 game.update(|g| {
                     g.tick();
                     over = g.finished() || g.sim.is_finished();
+                    log.update(|l| l.minute = g.sim.minute());
                 });
                 sync();
                 if over {
@@ -88,6 +128,9 @@ pub fn GameDayPage() -> impl IntoView {
     });
     let begin = move |_| {
         game.set(GameDay::new(seed.get_untracked()));
+        log.set(GameDayLog::new(seed.get_untracked()));
+        restored.set(None);
+        paused.set(false);
         sync();
         feedback.set(String::new());
         stage.set(Stage::Playing);
@@ -95,19 +138,23 @@ pub fn GameDayPage() -> impl IntoView {
     };
     let step = move |s: PlaybookStep| {
         let mut msg = String::new();
-        game.update(|g| msg = g.act(s).message);
+        game.update(|g| log.update(|l| msg = l.apply(g, Input::Step(s)).map(|o| o.message).unwrap_or_default()));
         sync();
         feedback.set(msg.clone());
         util::announce(&msg);
     };
     let db = move |c: DbChoice| {
         let mut msg = String::new();
-        game.update(|g| msg = g.choose_db(c).message);
+        game.update(|g| log.update(|l| msg = l.apply(g, Input::Db(c)).map(|o| o.message).unwrap_or_default()));
         feedback.set(msg.clone());
         util::announce(&msg);
     };
     let decide = move |d: Decision| {
-        game.update(|g| g.decide(d));
+        game.update(|g| {
+            log.update(|l| {
+                l.apply(g, Input::Decide(d));
+            })
+        });
         sync();
         if d == Decision::StayRolledBack {
             finish();
@@ -119,6 +166,8 @@ pub fn GameDayPage() -> impl IntoView {
         stop();
         seed.set(random_seed());
         game.set(GameDay::new(seed.get_untracked()));
+        log.set(GameDayLog::new(seed.get_untracked()));
+        restored.set(None);
         sync();
         stage.set(Stage::Intro);
     };
@@ -143,6 +192,24 @@ pub fn GameDayPage() -> impl IntoView {
         util::announce("Post-mortem downloaded.");
     };
 
+    session::keep_while_open(
+        SESSION,
+        || false,
+        move || {
+            if stage.get() == Stage::Playing {
+                log.with(|l| share::pack(LOG_KIND, LOG_VERSION, l))
+            } else {
+                String::new()
+            }
+        },
+    );
+    let resume = move |_| {
+        paused.set(false);
+        start_clock();
+        util::announce("The clock runs again.");
+        util::focus_after_render(&["#gd-playbook-title"]);
+    };
+
     let done = move |s: PlaybookStep| game.with(|g| g.steps.iter().find(|t| t.step == s).map(|t| t.minute));
     let step_buttons = move || {
         PlaybookStep::ALL
@@ -152,7 +219,7 @@ pub fn GameDayPage() -> impl IntoView {
                 let s = *s;
                 view! {
                     <li class="gd-step" class:done=move || done(s).is_some()>
-                        <button type="button" class="button" data-step=format!("{s:?}").to_lowercase() disabled=move || stage.get() != Stage::Playing on:click=move |_| step(s)>
+                        <button type="button" class="button" data-step=format!("{s:?}").to_lowercase() disabled=move || stage.get() != Stage::Playing || paused.get() on:click=move |_| step(s)>
                             {s.label()}
                         </button>
                         <span class="muted">{move || done(s).map(|m| format!("✓ minute {m}")).unwrap_or_default()}</span>
@@ -193,6 +260,7 @@ pub fn GameDayPage() -> impl IntoView {
             <p class="eyebrow">"Tools"</p>
             <h1>"Game day"</h1>
             {bad_seed.then(|| view! { <p class="field-error banner-inline" role="alert">"The incident link has no valid number; here is a new incident instead."</p> })}
+            {kept_problem.then(|| view! { <p class="field-error banner-inline" role="alert">"The game day you left could not be brought back (what was kept of it is damaged); here is a new incident."</p> })}
             <Show when=move || stage.get() == Stage::Intro>
                 <section class="gd-intro">
                     <p class="summary">
@@ -224,6 +292,15 @@ pub fn GameDayPage() -> impl IntoView {
             </Show>
             <Show when=move || stage.get() != Stage::Intro>
                 <p class="sim-clock gd-clock" role="timer" aria-live="off">{move || sim.with(|s| format!("Minute {} · canary at {} %", s.minute(), s.weight()))}</p>
+                {move || (paused.get() && stage.get() == Stage::Playing).then(|| view! {
+                    <div class="banner-inline restored-note gd-paused" role="status">
+                        <p>{format!(
+                            "This incident was interrupted by a reload at minute {}. Its clock is stopped, and the debrief will say so. Resume when you are ready.",
+                            restored.get().unwrap_or_default()
+                        )}</p>
+                        <button type="button" class="button primary" on:click=resume>"Resume the clock"</button>
+                    </div>
+                })}
                 <div class="sim-grid">
                     <div class="sim-charts">
                         <MetricChart sim=sim metric=Metric::ErrorRate title="Error rate (5xx)" />
@@ -244,7 +321,7 @@ pub fn GameDayPage() -> impl IntoView {
                                         let c = *c;
                                         view! {
                                             <button type="button" class="button" aria-pressed=move || game.with(|g| (g.db_choice == Some(c)).to_string())
-                                                disabled=move || stage.get() != Stage::Playing on:click=move |_| db(c)>{c.label()}</button>
+                                                disabled=move || stage.get() != Stage::Playing || paused.get() on:click=move |_| db(c)>{c.label()}</button>
                                         }
                                     }).collect::<Vec<_>>()}
                                 </div>
@@ -253,8 +330,12 @@ pub fn GameDayPage() -> impl IntoView {
                                 <h3>"Communicate" <span class="muted step-done">{move || done(PlaybookStep::Communicate).map(|m| format!("✓ minute {m}")).unwrap_or_default()}</span></h3>
                                 <label for="gd-message">"Message to #incidents: what happened, impact, next update"</label>
                                 <textarea id="gd-message" rows="3" prop:value=move || game.with(|g| g.message.clone())
-                                    on:input=move |ev| game.update(|g| g.message = event_target_value(&ev))></textarea>
-                                <button type="button" class="button" disabled=move || stage.get() != Stage::Playing on:click=move |_| step(PlaybookStep::Communicate)>"Post the message"</button>
+                                    on:input=move |ev| {
+                                        let m = event_target_value(&ev);
+                                        log.update(|l| l.message = m.clone());
+                                        game.update(|g| g.message = m);
+                                    }></textarea>
+                                <button type="button" class="button" disabled=move || stage.get() != Stage::Playing || paused.get() on:click=move |_| step(PlaybookStep::Communicate)>"Post the message"</button>
                             </div>
                             <p class="gd-feedback" role="status">{move || feedback.get()}</p>
                             <Show when=move || reverted() && game.with(|g| g.decision.is_none()) && stage.get() == Stage::Playing>

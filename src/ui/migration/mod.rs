@@ -16,6 +16,7 @@ use crate::core::migration::{
 use crate::core::share;
 use crate::ui::chart::{ChartData, LineChart, Marker, Series, YFormat};
 use crate::ui::form::Field;
+use crate::ui::session;
 use crate::ui::state::course;
 use crate::ui::util;
 
@@ -23,6 +24,9 @@ const RUN_KIND: &str = "migration-run";
 const RUN_VERSION: u32 = 1;
 
 /// The shipped scenarios, by slug, in a teaching order.
+/// The key of the run kept across reloads (`ui::session`).
+const SESSION: &str = "migration";
+
 pub fn shipped() -> Vec<(String, Scenario)> {
     const ORDER: &[&str] = &[
         "rename-status",
@@ -115,6 +119,8 @@ pub fn MigrationPage() -> impl IntoView {
     let running = RwSignal::new(false);
     let speed = RwSignal::new(600.0f64);
     let problem = RwSignal::new(None::<String>);
+    // The simulated time (µs) of a run brought back from before a reload.
+    let restored = RwSignal::new(None::<u64>);
     let confirm = RwSignal::new(None::<ActionKind>);
     let share_text = RwSignal::new(None::<String>);
     let timer: StoredValue<Option<IntervalHandle>, LocalStorage> = StoredValue::new_local(None);
@@ -143,40 +149,64 @@ pub fn MigrationPage() -> impl IntoView {
                 sim.set(new_sim);
                 confirm.set(None);
                 share_text.set(None);
+                restored.set(None);
             }
             Err(e) => problem.set(Some(format!("This run can't be reproduced: {e}. Showing the default scenario."))),
         }
     };
 
+    // A packed run (a share link, or the run kept across a reload): the
+    // scenario, the learner's actions and the time reached.
+    let open_run = move |run: &str| -> Result<(), String> {
+        let (v, _) = share::unpack::<serde_json::Value>(run, RUN_KIND, RUN_VERSION).map_err(|e| e.to_string())?;
+        let slug_v = v.get("slug").and_then(|s| s.as_str()).unwrap_or("custom").to_string();
+        let with_plan = v.get("scripted").and_then(|s| s.as_bool()).unwrap_or(false);
+        match v.get("share").map(|s| s.to_string()).map(|j| Share::from_json(&j)) {
+            Some(Ok(sh)) => {
+                load(slug_v, sh.scenario, sh.actions, sh.at_us, with_plan);
+                Ok(())
+            }
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("it holds no run".into()),
+        }
+    };
     let query = use_query_map();
     Effect::new(move |_| {
         let q = query.get();
         problem.set(None);
         if let Some(run) = q.get("run") {
-            match share::unpack::<serde_json::Value>(&run, RUN_KIND, RUN_VERSION) {
-                Ok((v, _)) => {
-                    let slug_v = v.get("slug").and_then(|s| s.as_str()).unwrap_or("custom").to_string();
-                    let with_plan = v.get("scripted").and_then(|s| s.as_bool()).unwrap_or(false);
-                    match v.get("share").map(|s| s.to_string()).map(|j| Share::from_json(&j)) {
-                        Some(Ok(sh)) => load(slug_v, sh.scenario, sh.actions, sh.at_us, with_plan),
-                        Some(Err(e)) => problem
-                            .set(Some(format!("This share link can't be opened: {e}. Showing the default scenario."))),
-                        None => problem.set(Some(
-                            "This share link can't be opened: it holds no run. Showing the default scenario.".into(),
-                        )),
-                    }
-                }
-                Err(e) => {
-                    problem.set(Some(format!("This share link can't be opened: {e}. Showing the default scenario.")))
-                }
+            if let Err(e) = open_run(&run) {
+                problem.set(Some(format!("This share link can't be opened: {e}. Showing the default scenario.")));
             }
         } else if let Some(s) = q.get("scenario") {
             match list.with_value(|l| l.iter().find(|(x, _)| *x == s).cloned()) {
                 Some((slug, sc)) => load(slug, sc, Vec::new(), 0, false),
                 None => problem.set(Some(format!("There is no scenario called \"{s}\"; showing the first one."))),
             }
+        } else if let Some(kept) = session::kept(SESSION) {
+            // No address to follow: bring back the run as it was left.
+            match open_run(&kept) {
+                Ok(()) => restored.set(Some(sim.with_untracked(Sim::now_us))),
+                Err(_) => {
+                    session::forget(SESSION);
+                    problem.set(Some(
+                        "Your last run could not be brought back (what was kept of it is damaged); showing the first scenario."
+                            .into(),
+                    ));
+                }
+            }
         }
     });
+    let pack_run = move || {
+        let sh = sim.with(|s| s.share());
+        let payload = serde_json::json!({
+            "slug": slug.get(),
+            "scripted": scripted.get(),
+            "share": serde_json::from_str::<serde_json::Value>(&sh.to_json()).unwrap_or_default(),
+        });
+        share::pack(RUN_KIND, RUN_VERSION, &payload)
+    };
+    session::keep_while_open(SESSION, move || running.get(), pack_run);
     on_cleanup(move || {
         if let Some(h) = timer.try_update_value(|t| t.take()).flatten() {
             h.clear();
@@ -240,6 +270,7 @@ pub fn MigrationPage() -> impl IntoView {
             sim.set(s);
         }
         confirm.set(None);
+        restored.set(None);
     };
     let choose = move |ev: leptos::ev::Event| {
         let s = event_target_value(&ev);
@@ -256,13 +287,7 @@ pub fn MigrationPage() -> impl IntoView {
         }
     };
     let make_share = move |_| {
-        let sh = sim.with_untracked(|s| s.share());
-        let payload = serde_json::json!({
-            "slug": slug.get_untracked(),
-            "scripted": scripted.get_untracked(),
-            "share": serde_json::from_str::<serde_json::Value>(&sh.to_json()).unwrap_or_default(),
-        });
-        let packed = share::pack(RUN_KIND, RUN_VERSION, &payload);
+        let packed = untrack(pack_run);
         let loc = window().location();
         let url =
             format!("{}{}?run={}", loc.origin().unwrap_or_default(), util::app_href("/simulators/migration"), packed);
@@ -339,6 +364,14 @@ pub fn MigrationPage() -> impl IntoView {
             <p class="eyebrow">"Tools"</p>
             <h1>"Migration simulator"</h1>
             {move || problem.get().map(|m| view! { <p class="field-error banner-inline" role="alert">{m}</p> })}
+            {move || restored.get().map(|t| view! {
+                <p class="banner-inline restored-note" role="status">
+                    {format!(
+                        "Your run is back where you left it, at t = {}. Choose a scenario or press Restart to begin again.",
+                        duration(t as f64 / 1e6)
+                    )}
+                </p>
+            })}
             <div class="sim-top">
                 <div class="field">
                     <label for="migration-scenario">"Scenario"</label>

@@ -453,7 +453,7 @@ fn review_item(i: usize, q: &Question, attempt: &QuizAttempt) -> impl IntoView {
     let reread = util::resolve_href(&q.lesson);
     let reread_title = section_title(&q.lesson);
     view! {
-        <li class="review-item" id=format!("review-{}", i + 1) class:correct=correct class:wrong=!correct>
+        <li class="review-item" id=format!("review-{}", i + 1) data-question=q.id.clone() class:correct=correct class:wrong=!correct>
             <h3>
                 {format!("Question {} — ", i + 1)}
                 {if correct { "✓ right" } else if response.is_none() { "✗ not answered" } else { "✗ wrong" }}

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::core::markdown::{self, RenderOptions};
-use crate::core::quiz::{Kind, Question, Response};
+use crate::core::quiz::{Kind, Question, Reading, Response};
 use crate::ui::markdown::{inline_md, render_doc, MdHooks};
 use crate::ui::util;
 
@@ -66,10 +66,32 @@ pub fn QuestionInput(
         }
         Kind::ShortAnswer => {
             let id = format!("{qid}-text");
+            let reading_id = format!("{qid}-reading");
             let value = move || match response.get() {
                 Some(Response::Text(t)) => t,
                 _ => String::new(),
             };
+            // A numeric answer says how it is read, before it is submitted.
+            let q = StoredValue::new(question.clone());
+            let reading = move || {
+                let typed = match response.get() {
+                    Some(Response::Text(t)) => t,
+                    _ => String::new(),
+                };
+                q.with_value(|q| q.reading(&typed)).map(|r| match r {
+                    Reading::Number(n) => view! {
+                        <span class="reading ok">{format!("Read as {n}")}</span>
+                    }
+                    .into_any(),
+                    Reading::NotANumber => view! {
+                        <span class="reading problem">
+                            "This is not read as a number. Write digits, with a point or a comma for decimals, e.g. 2.5 or 2,5 %."
+                        </span>
+                    }
+                    .into_any(),
+                })
+            };
+            let describedby = format!("{prompt_id} {reading_id}");
             view! {
                 <div class="short-answer">
                     <label for=id.clone()>"Your answer"</label>
@@ -77,13 +99,14 @@ pub fn QuestionInput(
                         type="text"
                         id=id
                         autocomplete="off"
-                        aria-describedby=prompt_id.clone()
+                        aria-describedby=describedby
                         prop:value=value
                         on:input=move |ev| {
                             let t = event_target_value(&ev);
                             on_change.run((!t.trim().is_empty()).then_some(Response::Text(t)));
                         }
                     />
+                    <p class="muted number-reading" id=reading_id aria-live="polite">{reading}</p>
                 </div>
             }
             .into_any()

@@ -247,12 +247,20 @@ pub fn after_next_frame(f: impl FnOnce() + 'static) {
 /// not). For controls that hide or disable the button the focus was on, and
 /// for screens that replace the content, so the focus never falls to `<body>`.
 pub fn focus_after_render(selectors: &'static [&'static str]) {
+    focus_enabled_after_render(selectors.iter().map(|s| s.to_string()).collect());
+}
+
+/// [`focus_after_render`] with selectors made at run time; an element that
+/// is disabled is passed over (a "Move down" button at the bottom of a list
+/// gives the focus to the same item's "Move up").
+pub fn focus_enabled_after_render(selectors: Vec<String>) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
         let doc = document();
         let Some(el) = selectors
             .iter()
-            .find_map(|s| doc.query_selector(s).ok().flatten())
+            .filter_map(|s| doc.query_selector(s).ok().flatten())
+            .find(|e| !e.has_attribute("disabled"))
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         else {
             return;

@@ -148,6 +148,11 @@ const INIT_SCRIPT: &str = r#"
   const trap = name => function (...args) { window.__xss.push(name + ':' + args.map(String).join(',')); };
   window.alert = trap('alert'); window.confirm = trap('confirm'); window.prompt = trap('prompt');
   window.__xssTrap = trap('trap');
+  // A tab can be made deaf to other tabs' saves (`window.__deaf = true`), as
+  // if both saved at the same moment: registered before the app's own
+  // listener, so it runs first and stops the event.
+  window.__held = [];
+  window.addEventListener('storage', e => { if (window.__deaf) { e.stopImmediatePropagation(); window.__held.push(e.key); } }, true);
 })();
 "#;
 
@@ -289,6 +294,14 @@ impl Browser {
         browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": INIT_SCRIPT })).await?;
         browser.client.set_window_size(width, height).await?;
         Ok(browser)
+    }
+
+    /// Open a second tab (the test script applies to it too) and switch to it.
+    pub async fn new_tab(&self) -> R<fantoccini::wd::WindowHandle> {
+        let handle = self.client.new_window(true).await?.handle;
+        self.client.switch_to_window(handle.clone()).await?;
+        self.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": INIT_SCRIPT })).await?;
+        Ok(handle)
     }
 
     /// Send a Chrome DevTools Protocol command.

@@ -428,17 +428,17 @@ async fn two_tabs_typing_the_same_draft_keep_both_texts_until_the_learner_choose
     b.open("/learn/exercise-1").await?;
     b.wait_for_css("#draft-text").await?;
     let tab_a = b.client.window().await?;
-    let tab_b = b.client.new_window(true).await?.handle;
-    b.client.switch_to_window(tab_b.clone()).await?;
+    let tab_b = b.new_tab().await?;
     b.open("/learn/exercise-1").await?;
     b.wait_for_css("#draft-text").await?;
     // Tab B is deaf to tab A for a while, as if both typed at the same moment.
-    b.js("window.__hold = e => e.stopImmediatePropagation(); window.addEventListener('storage', window.__hold, true); return true;")
-        .await?;
+    b.js("window.__deaf = true; return true;").await?;
     b.client.switch_to_window(tab_a.clone()).await?;
     b.fill("#draft-text", "Words typed in tab A.").await?;
     b.wait_for_text(".save-state", "Saved").await?;
     b.client.switch_to_window(tab_b.clone()).await?;
+    b.wait_js("window.__held.length > 0").await?;
+    assert_eq!(b.js("return document.getElementById('draft-text').value;").await?, "", "tab B did not hear A");
     b.fill("#draft-text", "Words typed in tab B.").await?;
     b.wait_for_text(".save-state", "Saved").await?;
     // Tab A hears B's save: B's text is in the editor, A's is kept beside it.
@@ -451,7 +451,7 @@ async fn two_tabs_typing_the_same_draft_keep_both_texts_until_the_learner_choose
     assert!(violations.is_empty(), "axe: {violations:?}");
     // Tab B, listening again and reloaded, shows the same.
     b.client.switch_to_window(tab_b.clone()).await?;
-    b.js("window.removeEventListener('storage', window.__hold, true); return true;").await?;
+    b.js("window.__deaf = false; return true;").await?;
     b.client.refresh().await?;
     b.wait_for_text(".draft-conflict .other-text-body", "Words typed in tab A.").await?;
     // The learner keeps both: A's words go below B's, in both tabs.
@@ -497,10 +497,35 @@ async fn the_assignment_builder_keeps_its_form_across_a_reload() -> R {
     .await?;
     b.wait_js("document.getElementById('as-pass').value === '80'").await?;
     // A damaged kept form: a plain message, and an empty form that works.
+    // (Set from another page: the builder keeps its form when it is left.)
+    b.open("/glossary").await?;
     b.js("localStorage.setItem('rollback-lab:session:assignment-builder', 'garbage.00000000'); return true;").await?;
-    b.client.refresh().await?;
+    b.open("/assignments").await?;
     b.wait_for_text("main .field-error", "could not be brought back").await?;
     b.wait_js("document.getElementById('as-title').value === ''").await?;
     b.assert_no_errors("assignment builder").await?;
+    Ok(())
+}
+
+/// Enter on "Move step 1 down" twice takes that step to position 3: the
+/// focus follows the moved step.
+#[tokio::test]
+async fn moving_a_runbook_step_by_keyboard_keeps_moving_it() -> R {
+    let b = Browser::new().await?;
+    b.open("/runbooks").await?;
+    b.click_text("button", "New from exercise 1").await?;
+    b.wait_for_css("#rb-back-2").await?;
+    let first = b.js("return document.getElementById('rb-back-0').value;").await?;
+    b.js("document.getElementById('rb-back-0-down').focus(); return true;").await?;
+    b.keys("\u{E007}").await?;
+    b.wait_js("document.activeElement && document.activeElement.id === 'rb-back-1-down'").await?;
+    b.keys("\u{E007}").await?;
+    b.wait_js("document.activeElement && document.activeElement.id === 'rb-back-2-down'").await?;
+    assert_eq!(b.js("return document.getElementById('rb-back-2').value;").await?, first);
+    // Up from the second position reaches the top, where only "down" is left.
+    b.js("document.getElementById('rb-back-1-up').focus(); return true;").await?;
+    b.keys("\u{E007}").await?;
+    b.wait_js("document.activeElement && document.activeElement.id === 'rb-back-0-down'").await?;
+    b.assert_no_errors("runbook keyboard").await?;
     Ok(())
 }

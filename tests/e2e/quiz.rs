@@ -213,13 +213,10 @@ async fn two_tabs_saving_at_the_same_time_keep_both_attempts() -> R {
     let quiz = QuizPage(&b);
     quiz.open().await?;
     let first = b.client.window().await?;
-    let second = b.client.new_window(true).await?.handle;
-    b.client.switch_to_window(second.clone()).await?;
+    let second = b.new_tab().await?;
     quiz.open().await?;
     // Tab 2 is deaf to tab 1 for a while, as if both saved at the same moment.
-    b.js("window.__held = []; window.__hold = e => { e.stopImmediatePropagation(); window.__held.push(e.key); }; \
-          window.addEventListener('storage', window.__hold, true);")
-        .await?;
+    b.js("window.__deaf = true; return true;").await?;
     b.client.switch_to_window(first.clone()).await?;
     quiz.start().await?;
     quiz.submit().await?;
@@ -235,7 +232,8 @@ async fn two_tabs_saving_at_the_same_time_keep_both_attempts() -> R {
     b.wait_js("document.querySelectorAll('table.attempts tbody tr').length === 2").await?;
     // Tab 2 listens again: on reload it has both as well.
     b.client.switch_to_window(second).await?;
-    b.js("window.removeEventListener('storage', window.__hold, true);").await?;
+    assert!(b.js("return window.__held.length;").await?.as_u64() > Some(0), "tab 2 was deaf to tab 1's save");
+    b.js("window.__deaf = false; return true;").await?;
     b.client.refresh().await?;
     quiz.open().await?;
     b.wait_js("document.querySelectorAll('table.attempts tbody tr').length === 2").await?;
@@ -378,5 +376,36 @@ async fn a_numeric_answer_is_read_before_submitting_and_compared_as_a_number() -
         "document.querySelector('.review-item[data-question=\"burn-rate-error-rate\"]').classList.contains('correct')",
     )
     .await?;
+    Ok(())
+}
+
+/// Enter on "Move down: X" twice moves X down two places; the focus stays on
+/// X's "Move down" and never falls to the page.
+#[tokio::test]
+async fn reordering_by_keyboard_follows_the_moved_item() -> R {
+    let b = Browser::new().await?;
+    let quiz = QuizPage(&b);
+    quiz.open().await?;
+    quiz.start().await?;
+    let questions = course().quiz()?.questions;
+    for _ in 0..questions.len() {
+        if b.js("return !!document.querySelector('.ordering');").await?.as_bool() == Some(true) {
+            break;
+        }
+        quiz.next().await?;
+    }
+    let items = "Array.from(document.querySelectorAll('.ordering .order-text')).map(e => e.textContent)";
+    let first = b.js(&format!("return {items}[0];")).await?;
+    let first = first.as_str().unwrap_or_default().to_string();
+    b.js("document.querySelector('[data-order-item=\"0\"] button[data-dir=down]').focus(); return true;").await?;
+    for to in 1..=2 {
+        b.keys("\u{E007}").await?;
+        b.wait_js(&format!("{items}[{to}] === {}", serde_json::json!(first))).await?;
+        b.wait_js(&format!(
+            "document.activeElement && document.activeElement.getAttribute('aria-label') === {}",
+            serde_json::json!(format!("Move down: {first}"))
+        ))
+        .await?;
+    }
     Ok(())
 }

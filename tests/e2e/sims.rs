@@ -240,8 +240,10 @@ async fn a_reload_brings_the_canary_run_back_where_it_was() -> R {
     // Restart forgets the note; a damaged kept run gets a plain message.
     b.click_text("button", "Restart").await?;
     b.wait_js("!document.querySelector('.restored-note')").await?;
+    // (Set from another page: the simulator keeps its run when it is left.)
+    b.open("/glossary").await?;
     b.js("localStorage.setItem('rollback-lab:session:canary', 'xx.00000000'); return true;").await?;
-    b.client.refresh().await?;
+    b.open("/simulators/canary").await?;
     b.wait_for_text("main .field-error", "could not be brought back").await?;
     b.wait_for_css("#chart-error_rate").await?;
     b.assert_no_errors("canary reload").await?;

@@ -388,6 +388,7 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
             <p class="muted" id="draft-help">
                 "Write in Markdown. Your draft is saved in this browser as you type."
             </p>
+            {others_view}
             <div class="editor-grid">
                 <div class="editor-col">
                     <label for="draft-text" class="visually-hidden">"Your answer (Markdown)"</label>
@@ -417,7 +418,6 @@ pub fn ExercisePractice(slug: String, meta: ExerciseMeta) -> impl IntoView {
                         " · "
                         <span class="word-count">{words}</span>
                     </p>
-                    {others_view}
                     <p>
                         <button type="button" class="button" on:click=download>"Download as Markdown"</button>
                     </p>

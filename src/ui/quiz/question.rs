@@ -125,16 +125,14 @@ pub fn QuestionInput(
                     items.insert(to, item.clone());
                     util::announce(&format!("Moved to position {} of {}.", to + 1, items.len()));
                     on_change.run(Some(Response::Order(items)));
-                    // Keep focus on the moved item's matching button.
-                    let sel = format!("[data-order-item=\"{}\"] button", to);
-                    request_animation_frame(move || {
-                        if let Some(el) = document().query_selector(&sel).ok().flatten() {
-                            use wasm_bindgen::JsCast;
-                            if let Ok(b) = el.dyn_into::<web_sys::HtmlElement>() {
-                                let _ = b.focus();
-                            }
-                        }
-                    });
+                    // Focus follows the moved item's same button, so a second
+                    // press moves it on; at the end of the list, its other one.
+                    let (same, other) = if to < from { ("up", "down") } else { ("down", "up") };
+                    let at = format!("[data-order-item=\"{to}\"]");
+                    util::focus_enabled_after_render(vec![
+                        format!("{at} button[data-dir={same}]"),
+                        format!("{at} button[data-dir={other}]"),
+                    ]);
                 }
             };
             let rows = move || {
@@ -151,8 +149,8 @@ pub fn QuestionInput(
                                 <span class="order-pos" aria-hidden="true">{(i + 1).to_string()}</span>
                                 <span class="order-text">{inline_md(&item)}</span>
                                 <span class="order-buttons">
-                                    <button type="button" class="button" aria-label=up_label disabled=i == 0 on:click=move |_| move_item(i, i.saturating_sub(1))>"↑"</button>
-                                    <button type="button" class="button" aria-label=down_label disabled=i + 1 == n on:click=move |_| move_item(i, i + 1)>"↓"</button>
+                                    <button type="button" class="button" data-dir="up" aria-label=up_label disabled=i == 0 on:click=move |_| move_item(i, i.saturating_sub(1))>"↑"</button>
+                                    <button type="button" class="button" data-dir="down" aria-label=down_label disabled=i + 1 == n on:click=move |_| move_item(i, i + 1)>"↓"</button>
                                 </span>
                             </li>
                         }

@@ -445,10 +445,19 @@ fn StepList(
                             visually_hidden_label=true
                             class="grow"
                         />
-                        <button type="button" class="button" aria-label=format!("Move step {} up", i + 1) disabled=i == 0
-                            on:click=move |_| edit_steps.run(StepEdit::MoveUp(i))>"↑"</button>
-                        <button type="button" class="button" aria-label=format!("Move step {} down", i + 1) disabled={move || len() <= i + 1}
-                            on:click=move |_| edit_steps.run(StepEdit::MoveDown(i))>"↓"</button>
+                        <button type="button" class="button" id=format!("{prefix}-{i}-up") aria-label=format!("Move step {} up", i + 1) disabled=i == 0
+                            on:click=move |_| {
+                                edit_steps.run(StepEdit::MoveUp(i));
+                                // Focus follows the moved step, so Enter again moves it again.
+                                let to = i.saturating_sub(1);
+                                util::focus_enabled_after_render(vec![format!("#{prefix}-{to}-up"), format!("#{prefix}-{to}-down")]);
+                            }>"↑"</button>
+                        <button type="button" class="button" id=format!("{prefix}-{i}-down") aria-label=format!("Move step {} down", i + 1) disabled={move || len() <= i + 1}
+                            on:click=move |_| {
+                                edit_steps.run(StepEdit::MoveDown(i));
+                                let to = (i + 1).min(len().saturating_sub(1));
+                                util::focus_enabled_after_render(vec![format!("#{prefix}-{to}-down"), format!("#{prefix}-{to}-up")]);
+                            }>"↓"</button>
                         <RemoveButton label=format!("Remove step {}", i + 1) on_click=Callback::new(move |_| edit_steps.run(StepEdit::Remove(i))) />
                     </li>
                 </For>

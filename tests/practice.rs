@@ -162,17 +162,24 @@ fn a_checklist_has_the_eight_items_plus_the_template_and_knows_its_blockers() {
     let t = Template::starter("t", 0.0);
     let mut list = Checklist::new("c1", "Orders v1.43", def, Some(&t), 1.0);
     assert_eq!(list.items.len(), 11);
-    assert_eq!(list.readiness(), (0, 11, 0));
+    let r = list.readiness();
+    assert_eq!((r.checked, r.not_applicable, r.total, r.percent()), (0, 0, 11, 0));
     for item in list.items.iter_mut().take(10) {
         item.checked = true;
     }
     list.items[0].note = "https://grafana.example/d/orders".into();
-    assert_eq!(list.readiness(), (10, 11, 91), "rounded to the nearest, 100 only when all are done");
+    let r = list.readiness();
+    assert_eq!(
+        (r.answered(), r.total, r.percent()),
+        (10, 11, 91),
+        "rounded to the nearest, 100 only when all are done"
+    );
+    assert_eq!(r.to_string(), "10 of 11 checked");
     let blockers = list.blockers();
     assert_eq!(blockers.len(), 1);
     assert!(blockers[0].custom);
     let md = list.to_markdown("2026-11-26");
-    assert!(md.contains("Readiness: **10 of 11** (91 %)"), "{md}");
+    assert!(md.contains("Readiness: **10 of 11 checked** (91 %)"), "{md}");
     assert!(md.contains("- [x] ") && md.contains("- [ ] "), "{md}");
     assert!(md.contains("— https://grafana.example/d/orders"), "{md}");
     assert!(md.contains("**Blockers (1):**"), "{md}");
@@ -396,6 +403,35 @@ fn a_runbook_nobody_typed_into_is_untouched_and_prints_no_empty_code() {
     assert!(r2.to_markdown("2026-11-26").contains("| `orders.new_path` | off | yes |"));
 }
 
+/// An empty database phase is left out of the export; a step written on
+/// several lines stays one list item, its command intact.
+#[test]
+fn empty_phases_are_left_out_and_multi_line_steps_stay_whole() {
+    use rollback_lab::core::runbook::DbPhaseRow;
+    let mut r = Runbook::new("rb-3", 1000.0);
+    r.db_phases = vec![DbPhaseRow::default()];
+    let md = r.to_markdown("2026-12-07");
+    assert!(!md.contains("Database phases"), "{md}");
+    assert!(!md.contains("— | — | —"), "{md}");
+    r.db_phases.push(DbPhaseRow { phase: "Expand".into(), ..Default::default() });
+    let md = r.to_markdown("2026-12-07");
+    assert_eq!(md.matches("| Expand |").count(), 1, "{md}");
+    assert_eq!(md.lines().filter(|l| l.starts_with("| — | — | — |")).count(), 0, "{md}");
+    r.rollback_steps = vec![
+        "Turn the flag off:\n```sh\nflagctl set orders.new_path off\n```".into(),
+        "Watch the 5xx rate for 10 min".into(),
+    ];
+    let md = r.to_markdown("2026-12-07");
+    assert!(
+        md.contains("1. Turn the flag off:\n   ```sh\n   flagctl set orders.new_path off\n   ```\n2. Watch"),
+        "{md}"
+    );
+    // The renderer reads it as one ordered list with a code block in item 1.
+    let doc = rollback_lab::core::markdown::parse(&md, Default::default());
+    let text = rollback_lab::core::markdown::plain_text(&doc.blocks);
+    assert!(text.contains("flagctl set orders.new_path off"), "{text}");
+}
+
 #[test]
 fn an_item_that_does_not_apply_is_answered_not_a_blocker_and_says_so() {
     let c = course();
@@ -407,9 +443,15 @@ fn an_item_that_does_not_apply_is_answered_not_a_blocker_and_says_so() {
     }
     assert_eq!(list.blockers().len(), 1);
     list.items[0].na = true;
+    // "Does not apply" without a reason is not an answer yet.
+    assert_eq!(list.blockers().len(), 1);
+    assert_eq!(list.readiness().answered(), n - 1);
+    assert!(list.to_markdown("2026-11-26").contains("with no reason given"));
     list.items[0].note = "No schema change in this release".into();
     assert!(list.blockers().is_empty());
-    assert_eq!(list.readiness(), (n, n, 100));
+    let r = list.readiness();
+    assert_eq!((r.checked, r.not_applicable, r.answered(), r.percent()), (n - 1, 1, n, 100));
+    assert_eq!(r.to_string(), format!("{n} of {n} answered ({} checked, 1 does not apply)", n - 1));
     let md = list.to_markdown("2026-11-26");
     assert!(md.contains("— **not applicable** — No schema change"), "{md}");
     assert!(md.contains("No blockers"), "{md}");

@@ -31,9 +31,57 @@ pub struct CheckItem {
 }
 
 impl CheckItem {
-    /// Checked, or marked as not applicable.
+    /// Checked, or marked as not applicable with the reason in the note. A
+    /// "does not apply" without a reason is not an answer yet: a reviewer
+    /// could not tell a considered "no migration here" from a skipped item.
     pub fn answered(&self) -> bool {
-        self.checked || self.na
+        self.checked || self.na_with_reason()
+    }
+
+    /// Marked as not applicable and the note says why.
+    pub fn na_with_reason(&self) -> bool {
+        self.na && !self.checked && !self.note.trim().is_empty()
+    }
+}
+
+/// How far a checklist is: items checked, items that do not apply (with a
+/// reason), and all items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    pub checked: usize,
+    pub not_applicable: usize,
+    pub total: usize,
+}
+
+impl Readiness {
+    /// Answered: checked or not applicable.
+    pub fn answered(&self) -> usize {
+        self.checked + self.not_applicable
+    }
+
+    /// Percent of the items answered (`num::percent_of`: 100 only when all are).
+    pub fn percent(&self) -> u32 {
+        crate::core::num::percent_of(self.answered(), self.total)
+    }
+}
+
+impl std::fmt::Display for Readiness {
+    /// "4 of 11 answered (3 checked, 1 does not apply)", or "3 of 11
+    /// checked" when nothing is marked as not applicable.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.not_applicable == 0 {
+            write!(f, "{} of {} checked", self.checked, self.total)
+        } else {
+            let na = if self.not_applicable == 1 { "does" } else { "do" };
+            write!(
+                f,
+                "{} of {} answered ({} checked, {} {na} not apply)",
+                self.answered(),
+                self.total,
+                self.checked,
+                self.not_applicable
+            )
+        }
     }
 }
 
@@ -132,11 +180,13 @@ impl Checklist {
         }
     }
 
-    /// (answered, total, percent): answered = checked or not applicable.
-    pub fn readiness(&self) -> (usize, usize, u32) {
-        let total = self.items.len();
-        let checked = self.items.iter().filter(|i| i.answered()).count();
-        (checked, total, crate::core::num::percent_of(checked, total))
+    /// How far the checklist is (see [`Readiness`]).
+    pub fn readiness(&self) -> Readiness {
+        Readiness {
+            checked: self.items.iter().filter(|i| i.checked).count(),
+            not_applicable: self.items.iter().filter(|i| i.na_with_reason()).count(),
+            total: self.items.len(),
+        }
     }
 
     /// The unchecked items: what blocks the deploy.
@@ -146,14 +196,16 @@ impl Checklist {
 
     /// Markdown to paste into a pull request.
     pub fn to_markdown(&self, date: &str) -> String {
-        let (checked, total, pct) = self.readiness();
+        let r = self.readiness();
         let name = if self.name.trim().is_empty() { "Untitled change" } else { self.name.trim() };
         let mut md = format!("## Pre-deploy checklist: {name}\n\n");
-        md.push_str(&format!("Readiness: **{checked} of {total}** ({pct} %) · {date}\n\n"));
+        md.push_str(&format!("Readiness: **{r}** ({} %) · {date}\n\n", r.percent()));
         for i in &self.items {
             md.push_str(&format!("- [{}] {}", if i.answered() { "x" } else { " " }, one_line(&i.text)));
-            if i.na {
+            if i.na_with_reason() {
                 md.push_str(" — **not applicable**");
+            } else if i.na {
+                md.push_str(" — **marked not applicable, with no reason given**");
             }
             if !i.note.trim().is_empty() {
                 md.push_str(&format!(" — {}", one_line(&i.note)));

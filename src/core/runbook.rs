@@ -137,6 +137,9 @@ pub struct PlanThreshold {
 
 /// Share-link kind and version of a [`CanaryPlan`].
 pub const PLAN_KIND: &str = "canary-plan";
+/// Share-link kind and version of a whole runbook.
+pub const SHARE_KIND: &str = "runbook";
+pub const SHARE_VERSION: u32 = 1;
 pub const PLAN_VERSION: u32 = 1;
 
 /// A problem with one field, for the message beside it.
@@ -204,6 +207,26 @@ impl Runbook {
             updated_at: now,
             ..Default::default()
         }
+    }
+
+    /// Check that a runbook from a share link is usable (not just well-formed):
+    /// it is shown as text only, but a link far larger than any runbook is
+    /// refused with the reason.
+    pub fn check_imported(&self) -> Result<(), String> {
+        let rows = self.flags.len()
+            + self.stages.len()
+            + self.thresholds.len()
+            + self.db_phases.len()
+            + self.rollback_steps.len()
+            + self.rollforward_steps.len()
+            + self.communication.len();
+        if rows > 300 {
+            return Err(format!("it has {rows} rows; a runbook needs far fewer"));
+        }
+        if self.to_markdown("").len() > 50_000 {
+            return Err("its text is far longer than a runbook needs".into());
+        }
+        Ok(())
     }
 
     /// Whether this is still exactly the blank runbook [`Runbook::new`] made
@@ -432,9 +455,15 @@ impl Runbook {
                 label(ACTIONS, &t.action)
             ));
         }
-        if !self.db_phases.is_empty() {
+        // A phase row nobody filled in is left out, not printed as dashes.
+        let phases: Vec<&DbPhaseRow> = self
+            .db_phases
+            .iter()
+            .filter(|p| [&p.phase, &p.notes, &p.rollback].iter().any(|t| !t.trim().is_empty()))
+            .collect();
+        if !phases.is_empty() {
             md.push_str("\n## Database phases\n\n| Phase | What runs | How to roll back |\n|---|---|---|\n");
-            for p in &self.db_phases {
+            for p in phases {
                 md.push_str(&format!("| {} | {} | {} |\n", cell(&p.phase), cell(&p.notes), cell(&p.rollback)));
             }
         }
@@ -446,7 +475,20 @@ impl Runbook {
             let mut n = 0;
             for s in list.iter().filter(|s| !s.trim().is_empty()) {
                 n += 1;
-                md.push_str(&format!("{n}. {}\n", s.trim().replace('\n', " ")));
+                // A step may hold several lines (a command, a code block): its
+                // later lines are indented under the number, so they stay in
+                // the list item.
+                let marker = format!("{n}. ");
+                let indent = " ".repeat(marker.len());
+                let mut lines = s.trim().lines();
+                md.push_str(&format!("{marker}{}\n", lines.next().unwrap_or_default()));
+                for line in lines {
+                    if line.trim().is_empty() {
+                        md.push('\n');
+                    } else {
+                        md.push_str(&format!("{indent}{line}\n"));
+                    }
+                }
             }
             if n == 0 {
                 md.push_str("_Not written yet._\n");
@@ -454,9 +496,19 @@ impl Runbook {
         };
         steps("Rollback", &self.rollback_steps, &mut md);
         steps("Rollforward", &self.rollforward_steps, &mut md);
-        md.push_str("\n## Communication\n\n| Who | Where | When |\n|---|---|---|\n");
-        for c in &self.communication {
-            md.push_str(&format!("| {} | {} | {} |\n", cell(&c.who), cell(&c.channel), cell(&c.when)));
+        md.push_str("\n## Communication\n\n");
+        let contacts: Vec<&ContactRow> = self
+            .communication
+            .iter()
+            .filter(|c| [&c.who, &c.channel, &c.when].iter().any(|t| !t.trim().is_empty()))
+            .collect();
+        if contacts.is_empty() {
+            md.push_str("_Not written yet._\n");
+        } else {
+            md.push_str("| Who | Where | When |\n|---|---|---|\n");
+            for c in contacts {
+                md.push_str(&format!("| {} | {} | {} |\n", cell(&c.who), cell(&c.channel), cell(&c.when)));
+            }
         }
         md
     }

@@ -1,6 +1,6 @@
 //! Exercises, the runbook builder, team checklists and assignments.
 
-use crate::harness::{Browser, R};
+use crate::harness::{course, Browser, R};
 
 #[tokio::test]
 async fn a_draft_survives_a_reload_and_downloads_as_markdown() -> R {
@@ -136,16 +136,18 @@ async fn share_link_of_a_filled_checklist(b: &Browser) -> R<String> {
         b.click(&format!("#cl-item-{i}")).await?;
     }
     b.fill("#cl-note-0", "https://grafana.example/d/orders").await?;
-    b.wait_for_text(".readiness", "5 of 8").await?;
-    // An item that does not apply is answered, asks why, and is no blocker.
+    b.wait_for_text(".readiness", "5 of 8 checked").await?;
+    // "Does not apply" asks why, and counts only with the reason.
     b.click("#cl-na-5").await?;
-    b.wait_for_text(".readiness", "6 of 8").await?;
     b.wait_for_text(".check-item:nth-child(6)", "Say in the note why it does not apply").await?;
+    b.wait_for_text(".readiness", "5 of 8 checked").await?;
+    b.wait_for_text(".blockers", &course().checklists["pre-deploy"].items[5].text).await?;
     b.fill("#cl-note-5", "No schema change in this release").await?;
+    b.wait_for_text(".readiness", "6 of 8 answered (5 checked, 1 does not apply)").await?;
     b.wait_for_text(".blockers", "communication plan").await?;
     b.click_text("button", "Download .md").await?;
     let (_, md) = b.last_download().await?;
-    assert!(md.contains("Readiness: **6 of 8**"), "{md}");
+    assert!(md.contains("Readiness: **6 of 8 answered (5 checked, 1 does not apply)**"), "{md}");
     assert!(md.contains("— **not applicable** — No schema change in this release"), "{md}");
     assert!(md.contains("- [x] ") && md.contains("— https://grafana.example/d/orders"), "{md}");
     b.click_text("button", "Copy share link").await?;
@@ -165,6 +167,11 @@ async fn a_checklist_share_link_imports_a_copy_in_a_fresh_browser() -> R {
     let other = Browser::new().await?;
     other.client.goto(&link).await?;
     other.wait_for_text("main", "orders-api 1.43").await?;
+    // The reader looks first: the whole checklist, before any import.
+    other.wait_for_text(".shared-preview", "https://grafana.example/d/orders").await?;
+    other.wait_for_text(".shared-preview", "No schema change in this release").await?;
+    let violations = other.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
     other.click_text("button", "Import a copy").await?;
     other.wait_for_text(".readiness", "6 of 8").await?;
     other.wait_js("document.getElementById('cl-note-0').value === 'https://grafana.example/d/orders'").await?;
@@ -527,5 +534,55 @@ async fn moving_a_runbook_step_by_keyboard_keeps_moving_it() -> R {
     b.keys("\u{E007}").await?;
     b.wait_js("document.activeElement && document.activeElement.id === 'rb-back-0-down'").await?;
     b.assert_no_errors("runbook keyboard").await?;
+    Ok(())
+}
+
+/// A new runbook opens without a wall of errors: a problem shows once its
+/// field is left, and all of them on export. Steps take several lines; a
+/// share link shows the runbook before importing a copy.
+#[tokio::test]
+async fn a_new_runbook_shows_problems_when_a_field_is_left_and_shares_by_link() -> R {
+    let b = Browser::new().await?;
+    b.open("/runbooks").await?;
+    b.click_text("button", "New runbook").await?;
+    b.wait_for_css("#rb-name").await?;
+    assert_eq!(b.js("return document.querySelectorAll('.builder-form .field-error').length;").await?.as_u64(), Some(0));
+    b.click("#rb-name").await?;
+    b.click("#rb-owner").await?;
+    b.wait_for_css("#rb-name-error").await?;
+    assert_eq!(b.js("return !!document.getElementById('rb-owner-error');").await?.as_bool(), Some(false));
+    // Steps are multi-line fields.
+    assert_eq!(b.js("return document.getElementById('rb-back-0').tagName;").await?.as_str(), Some("TEXTAREA"));
+    b.fill("#rb-name", "orders-api 1.44").await?;
+    b.fill("#rb-back-0", "Turn the flag off:\n\n    flagctl set orders.new_path off").await?;
+    b.click_text("button", "Download .md").await?;
+    b.wait_for_css("#rb-owner-error").await?;
+    let (_, md) = b.last_download().await?;
+    assert!(md.contains("1. Turn the flag off:\n\n       flagctl set orders.new_path off"), "{md}");
+    // The flags table's headers stay on one line at 1280 px.
+    let lines = b
+        .js("const th = Array.from(document.querySelectorAll('.preview-box th')).find(t => t.textContent === 'Safe default'); \
+             const r = document.createRange(); r.selectNodeContents(th); return r.getClientRects().length;")
+        .await?;
+    assert_eq!(lines.as_u64(), Some(1), "'Safe default' on one line");
+    b.click_text("button", "Copy share link").await?;
+    let link =
+        b.wait_js("document.getElementById('rb-share-link') && document.getElementById('rb-share-link').value").await?;
+    let link = link.as_str().unwrap().to_string();
+    let other = Browser::new().await?;
+    other.client.goto(&link).await?;
+    other.wait_for_text(".shared-preview", "flagctl set orders.new_path off").await?;
+    let violations = other.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    other.click_text("button", "Import a copy").await?;
+    other
+        .wait_js("document.getElementById('rb-name') && document.getElementById('rb-name').value === 'orders-api 1.44'")
+        .await?;
+    let mut tampered = link.clone();
+    let at = tampered.find("shared=").unwrap() + 12;
+    tampered.replace_range(at..at + 1, if &link[at..at + 1] == "A" { "B" } else { "A" });
+    other.client.goto(&tampered).await?;
+    other.wait_for_text("main .field-error", "changed or cut").await?;
+    other.assert_no_errors("runbook share").await?;
     Ok(())
 }

@@ -111,13 +111,13 @@ fn ChecklistList() -> impl IntoView {
                     <ul class="item-list">
                         <For each=lists key=|c| (c.id.clone(), c.updated_at.to_bits()) let:c>
                             {
-                                let (done, total, pct) = c.readiness();
+                                let r = c.readiness();
                                 view! {
                                     <li class="item-row">
                                         <a href=util::app_href(&format!("/checklists?id={}", c.id))>{c.name.clone()}</a>
                                         <span class="meter-inline">
-                                            <meter min="0" max=total.to_string() value=done.to_string() aria-label=format!("Readiness of {}", c.name)></meter>
-                                            {format!(" {done} of {total} ({pct} %)")}
+                                            <meter min="0" max=r.total.to_string() value=r.answered().to_string() aria-label=format!("Readiness of {}", c.name)></meter>
+                                            {format!(" {r} ({} %)", r.percent())}
                                         </span>
                                     </li>
                                 }
@@ -171,6 +171,11 @@ fn TemplateEditor(id: String) -> impl IntoView {
                     <Field label=format!("Item {}", i + 1) id=format!("{}-item-{i}", id_s.get_value()) class="grow"
                         value=Signal::derive(move || get(&|t| t.items.get(i).map(|x| x.text.clone()).unwrap_or_default()))
                         on_set=Callback::new(move |v: String| edit(&|t: &mut Template| if let Some(x) = t.items.get_mut(i) { x.text = v.clone() })) />
+                    // The hint travels with its item: shown and edited here, so a
+                    // rewritten item never keeps another item's hint unseen.
+                    <Field label=format!("Item {} hint (what evidence to link)", i + 1) id=format!("{}-hint-{i}", id_s.get_value()) class="grow"
+                        value=Signal::derive(move || get(&|t| t.items.get(i).map(|x| x.hint.clone()).unwrap_or_default()))
+                        on_set=Callback::new(move |v: String| edit(&|t: &mut Template| if let Some(x) = t.items.get_mut(i) { x.hint = v.clone() })) />
                     <button type="button" class="button remove" aria-label=format!("Remove item {}", i + 1)
                         on:click=move |_| edit(&|t: &mut Template| { if i < t.items.len() { t.items.remove(i); } })>"✕"</button>
                 </div>
@@ -258,10 +263,10 @@ fn ChecklistView(id: String) -> impl IntoView {
                     <div class="readiness" role="group" aria-labelledby="readiness-label">
                         <p id="readiness-label" class="dash-label">"Readiness"</p>
                         {move || {
-                            let (done, total, pct) = list.with(|c| c.readiness());
+                            let r = list.with(|c| c.readiness());
                             view! {
-                                <meter min="0" max=total.to_string() low=(total as f64 * 0.99).to_string() value=done.to_string() aria-labelledby="readiness-label"></meter>
-                                <p class="dash-value">{format!("{done} of {total} ({pct} %)")}</p>
+                                <meter min="0" max=r.total.to_string() low=(r.total as f64 * 0.99).to_string() value=r.answered().to_string() aria-labelledby="readiness-label"></meter>
+                                <p class="dash-value">{format!("{r} ({} %)", r.percent())}</p>
                             }
                         }}
                     </div>
@@ -297,7 +302,7 @@ fn ChecklistView(id: String) -> impl IntoView {
                                             <p class="field-hint warn-text">"Checked without evidence: add a link or a note so a reviewer can see why."</p>
                                         })}
                                         {move || list.with(|c| c.items.get(i).is_some_and(|x| x.na && x.note.trim().is_empty())).then(|| view! {
-                                            <p class="field-hint warn-text">"Say in the note why it does not apply (e.g. no schema change in this release)."</p>
+                                            <p class="field-hint warn-text">"Say in the note why it does not apply (e.g. no schema change in this release): until then it counts as not answered."</p>
                                         })}
                                     </li>
                                 }
@@ -325,7 +330,7 @@ fn ChecklistView(id: String) -> impl IntoView {
                     </p>
                     {move || shown_link.get().map(|l| view! {
                         <div class="field">
-                            <label for="cl-share-link">"Share link (opening it imports a copy)"</label>
+                            <label for="cl-share-link">"Share link (opening it shows the checklist, and offers to import a copy)"</label>
                             <input type="text" id="cl-share-link" readonly prop:value=l />
                         </div>
                     })}
@@ -372,8 +377,9 @@ fn ImportView(link: String) -> impl IntoView {
         }
         .into_any(),
         Ok(incoming) => {
-            let (done, total, _) = incoming.readiness();
+            let r = incoming.readiness();
             let name = incoming.name.clone();
+            let md = incoming.to_markdown(&today());
             let incoming = StoredValue::new(incoming);
             let import = move |_| {
                 let now = util::now_ms();
@@ -398,12 +404,15 @@ fn ImportView(link: String) -> impl IntoView {
                     <h1>"Import a checklist"</h1>
                     <p>
                         "This link holds the checklist " <strong>{name}</strong>
-                        {format!(" ({done} of {total} items checked). Importing adds a copy to your checklists; nothing you have is changed.")}
+                        {format!(" ({r}). Read it below; importing adds a copy to your checklists, and nothing you have is changed.")}
                     </p>
                     <p class="button-row">
                         <button type="button" class="button primary" on:click=import>"Import a copy"</button>
-                        <a class="button" href=util::app_href("/checklists")>"Cancel"</a>
+                        <a class="button" href=util::app_href("/checklists")>"Close without importing"</a>
                     </p>
+                    <section class="prose preview-box shared-preview" aria-label="The shared checklist">
+                        <Markdown source=Signal::derive(move || md.clone()) id_prefix="shared-" />
+                    </section>
                 </article>
             }
             .into_any()

@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use std::collections::BTreeSet;
+
 use crate::core::runbook::{
     ContactRow, DbPhaseRow, FlagRow, Runbook, StageRow, ThresholdRow, ACTIONS, COMPARES, METRICS, PLAN_KIND,
-    PLAN_VERSION,
+    PLAN_VERSION, SHARE_KIND, SHARE_VERSION,
 };
 use crate::core::share;
 use crate::ui::form::{Field, SectionError, Select};
@@ -26,12 +28,13 @@ pub fn today() -> String {
 #[component]
 pub fn RunbooksPage() -> impl IntoView {
     let query = use_query_map();
-    let selected = Memo::new(move |_| query.with(|q| q.get("id")));
+    let selected = Memo::new(move |_| query.with(|q| (q.get("id"), q.get("shared"))));
     view! {
         <Title text="Runbook builder · Rollback Lab" />
         {move || match selected.get() {
-            Some(id) => view! { <Editor id=id /> }.into_any(),
-            None => view! { <RunbookList /> }.into_any(),
+            (Some(id), _) => view! { <Editor id=id /> }.into_any(),
+            (None, Some(link)) => view! { <SharedRunbook link=link /> }.into_any(),
+            (None, None) => view! { <RunbookList /> }.into_any(),
         }}
     }
 }
@@ -133,6 +136,70 @@ fn RunbookList() -> impl IntoView {
     }
 }
 
+/// A runbook opened from a share link: read it first, then import a copy.
+#[component]
+fn SharedRunbook(link: String) -> impl IntoView {
+    let state = app_state();
+    let navigate = use_navigate();
+    let parsed = share::unpack::<Runbook>(&link, SHARE_KIND, SHARE_VERSION)
+        .map_err(|e| e.to_string())
+        .and_then(|(r, _)| r.check_imported().map(|_| r).map_err(|e| format!("the runbook is not usable: {e}")));
+    match parsed {
+        Err(message) => view! {
+            <article class="page">
+                <h1>"A shared runbook"</h1>
+                <p class="field-error" role="alert">{format!("This share link can't be opened: {message}. Nothing was imported.")}</p>
+                <p>"Ask for the link again, or start a runbook of your own."</p>
+                <p><a class="button" href=util::app_href("/runbooks")>"Go to your runbooks"</a></p>
+            </article>
+        }
+        .into_any(),
+        Ok(incoming) => {
+            let name = if incoming.name.trim().is_empty() { "Untitled change".to_string() } else { incoming.name.clone() };
+            let md = incoming.to_markdown(&today());
+            let incoming = StoredValue::new(incoming);
+            let import = move |_| {
+                let now = util::now_ms();
+                let id = format!("rb-{}", now as u64);
+                let mut copy = incoming.get_value();
+                let taken = state.progress.with_untracked(|p| {
+                    p.runbooks.values().any(|r| r.name == copy.name && r.deleted_at.is_none())
+                });
+                if taken {
+                    copy.name = format!("{} (copy)", copy.name);
+                }
+                copy.id = id.clone();
+                copy.created_at = now;
+                copy.updated_at = now;
+                copy.deleted_at = None;
+                state.update(|p| {
+                    p.runbooks.insert(id.clone(), copy);
+                });
+                util::announce("Runbook imported as a copy.");
+                navigate(&format!("/runbooks?id={id}"), Default::default());
+            };
+            view! {
+                <article class="page">
+                    <p class="eyebrow"><a href=util::app_href("/runbooks")>"← All runbooks"</a></p>
+                    <h1>"A shared runbook"</h1>
+                    <p>
+                        "This link holds the runbook " <strong>{name}</strong>
+                        ". Read it below; importing adds a copy to your runbooks, and nothing you have is changed."
+                    </p>
+                    <p class="button-row">
+                        <button type="button" class="button primary" on:click=import>"Import a copy"</button>
+                        <a class="button" href=util::app_href("/runbooks")>"Close without importing"</a>
+                    </p>
+                    <section class="prose preview-box shared-preview" aria-label="The shared runbook">
+                        <Markdown source=Signal::derive(move || md.clone()) id_prefix="shared-" />
+                    </section>
+                </article>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// One runbook being edited.
 #[component]
 fn Editor(id: String) -> impl IntoView {
@@ -185,15 +252,44 @@ fn Editor(id: String) -> impl IntoView {
         flush.remove();
     });
 
-    let err = move |field: String| Signal::derive(move || rb.with(|r| r.issue(&field)));
+    // A problem shows once its field has been left, or everywhere once the
+    // runbook is exported (or was worked on before): a new runbook does not
+    // open as a wall of errors.
+    let touched = RwSignal::new(BTreeSet::<String>::new());
+    let show_all = RwSignal::new(!rb.with_untracked(Runbook::is_untouched));
+    let err = move |field: String, id: String| {
+        Signal::derive(move || {
+            (show_all.get() || touched.with(|t| t.contains(&id))).then(|| rb.with(|r| r.issue(&field))).flatten()
+        })
+    };
+    let section_err = move |field: &'static str, prefix: &'static str| {
+        Signal::derive(move || {
+            (show_all.get() || touched.with(|t| t.iter().any(|id| id.starts_with(prefix))))
+                .then(|| rb.with(|r| r.issue(field)))
+                .flatten()
+        })
+    };
+    let left_field = move |ev: leptos::ev::FocusEvent| {
+        if let Some(id) =
+            ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()).map(|e| e.id())
+        {
+            if !id.is_empty() && !touched.with_untracked(|t| t.contains(&id)) {
+                touched.update(|t| {
+                    t.insert(id);
+                });
+            }
+        }
+    };
     let issues = Memo::new(move |_| rb.with(|r| r.issues().len()));
     let markdown = Memo::new(move |_| rb.with(|r| r.to_markdown(&today())));
     let copy = move |_| {
+        show_all.set(true);
         util::copy_to_clipboard(&markdown.get_untracked(), |ok| {
             util::announce(if ok { "Runbook Markdown copied." } else { "Could not copy: use Download instead." })
         });
     };
     let download = move |_| {
+        show_all.set(true);
         let name = rb.with_untracked(|r| slug_name(&r.name));
         match util::download(&format!("runbook-{name}.md"), "text/markdown", &markdown.get_untracked()) {
             Ok(()) => util::announce("Runbook downloaded."),
@@ -201,6 +297,17 @@ fn Editor(id: String) -> impl IntoView {
         }
     };
     let navigate = use_navigate();
+    let shown_link = RwSignal::new(None::<String>);
+    let share = move |_| {
+        show_all.set(true);
+        let packed = rb.with_untracked(|r| share::pack(SHARE_KIND, SHARE_VERSION, r));
+        let loc = window().location();
+        let link = format!("{}{}?shared={}", loc.origin().unwrap_or_default(), util::app_href("/runbooks"), packed);
+        shown_link.set(Some(link.clone()));
+        util::copy_to_clipboard(&link, |ok| {
+            util::announce(if ok { "Share link copied." } else { "Share link shown below: copy it by hand." })
+        });
+    };
     let try_in_sim = move |_| {
         save();
         let plan = rb.with_untracked(|r| r.canary_plan());
@@ -213,7 +320,8 @@ fn Editor(id: String) -> impl IntoView {
         ($label:expr, $id:expr, $key:expr, $get:expr, $set:expr $(, $extra:ident = $val:expr)*) => {{
             let value = Signal::derive(move || rb.with($get));
             let on_set = Callback::new(move |v: String| edit(&|r: &mut Runbook| $set(r, v.clone())));
-            view! { <Field label=$label id=$id value=value on_set=on_set error=err($key) $($extra=$val)* /> }
+            let id: String = $id.into();
+            view! { <Field label=$label id=id.clone() value=value on_set=on_set error=err($key, id) $($extra=$val)* /> }
         }};
     }
 
@@ -231,14 +339,16 @@ fn Editor(id: String) -> impl IntoView {
             <h1>{move || rb.with(|r| if r.name.trim().is_empty() { "Untitled change".to_string() } else { r.name.clone() })}</h1>
             <p class="muted" role="status">
                 {move || match issues.get() {
-                    _ if rb.with(Runbook::is_untouched) => "A new runbook: fill in the parts below. Whatever is still missing is marked beside its field.".to_string(),
+                    _ if rb.with(Runbook::is_untouched) => "A new runbook: fill in the parts below. What is still missing is marked beside a field once you leave it, and everywhere when you export.".to_string(),
                     0 => "Complete: every required part is filled in.".to_string(),
+                    1 if !show_all.get() => "1 thing still to fill in: it is marked beside its field once you leave it, and when you export.".to_string(),
+                    n if !show_all.get() => format!("{n} things still to fill in: each is marked beside its field once you leave it, and when you export."),
                     1 => "1 thing to fix, marked beside its field.".to_string(),
                     n => format!("{n} things to fix, marked beside their fields."),
                 }}
             </p>
             <div class="builder-grid">
-                <form class="builder-form" on:submit=|ev| ev.prevent_default()>
+                <form class="builder-form" on:submit=|ev| ev.prevent_default() on:focusout=left_field>
                     <fieldset>
                         <legend>"The change"</legend>
                         {field!("Change name", "rb-name", "name".to_string(), |r: &Runbook| r.name.clone(), |r: &mut Runbook, v: String| r.name = v)}
@@ -248,7 +358,7 @@ fn Editor(id: String) -> impl IntoView {
 
                     <fieldset>
                         <legend>"Feature flags"</legend>
-                        <SectionError error=err("flags".into()) id="flags-error" />
+                        <SectionError error=section_err("flags", "rb-flag-") id="flags-error" />
                         <For each=flags key=|i| *i let:i>
                             <div class="row-group">
                                 {field!(format!("Flag {} name", i + 1), format!("rb-flag-{i}-name"), format!("flags[{i}].name"),
@@ -272,7 +382,7 @@ fn Editor(id: String) -> impl IntoView {
                     <fieldset>
                         <legend>"Rollout stages"</legend>
                         <p class="field-hint">"Percent of traffic on the new version, strictly increasing, ending at 100 %; hold minutes before the next stage."</p>
-                        <SectionError error=err("stages".into()) id="stages-error" />
+                        <SectionError error=section_err("stages", "rb-stage-") id="stages-error" />
                         <For each=stages key=|i| *i let:i>
                             <div class="row-group">
                                 {field!(format!("Stage {} traffic (%)", i + 1), format!("rb-stage-{i}-percent"), format!("stages[{i}].percent"),
@@ -290,13 +400,13 @@ fn Editor(id: String) -> impl IntoView {
                     <fieldset>
                         <legend>"Abort thresholds"</legend>
                         <p class="field-hint">"Numbers and a window: a threshold without a window fires on noise or never."</p>
-                        <SectionError error=err("thresholds".into()) id="thresholds-error" />
+                        <SectionError error=section_err("thresholds", "rb-th-") id="thresholds-error" />
                         <For each=thresholds key=|i| *i let:i>
                             <div class="row-group threshold-row">
                                 <Select label=format!("Threshold {} metric", i + 1) id=format!("rb-th-{i}-metric") options=METRICS
                                     value=Signal::derive(move || rb.with(|r| r.thresholds.get(i).map(|t| t.metric.clone()).unwrap_or_default()))
                                     on_set=Callback::new(move |v: String| edit(&|r: &mut Runbook| if let Some(t) = r.thresholds.get_mut(i) { t.metric = v.clone() }))
-                                    error=err(format!("thresholds[{i}].metric")) />
+                                    error=err(format!("thresholds[{i}].metric"), format!("rb-th-{i}-metric")) />
                                 <Select label="Direction" id=format!("rb-th-{i}-dir") options=DIRECTIONS
                                     value=Signal::derive(move || rb.with(|r| r.thresholds.get(i).map(|t| t.direction.clone()).unwrap_or_default()))
                                     on_set=Callback::new(move |v: String| edit(&|r: &mut Runbook| if let Some(t) = r.thresholds.get_mut(i) { t.direction = v.clone() })) />
@@ -340,8 +450,8 @@ fn Editor(id: String) -> impl IntoView {
                             hint = "The last step after which rolling back still loses nothing.".to_string())}
                     </fieldset>
 
-                    <StepList title="Rollback steps" key="rollback_steps" prefix="rb-back" rb=rb edit_steps=Callback::new(move |f: StepEdit| edit(&|r: &mut Runbook| f.apply(&mut r.rollback_steps))) get=|r: &Runbook| r.rollback_steps.clone() />
-                    <StepList title="Rollforward steps" key="rollforward_steps" prefix="rb-fwd" rb=rb edit_steps=Callback::new(move |f: StepEdit| edit(&|r: &mut Runbook| f.apply(&mut r.rollforward_steps))) get=|r: &Runbook| r.rollforward_steps.clone() />
+                    <StepList title="Rollback steps" prefix="rb-back" rb=rb error=section_err("rollback_steps", "rb-back-") edit_steps=Callback::new(move |f: StepEdit| edit(&|r: &mut Runbook| f.apply(&mut r.rollback_steps))) get=|r: &Runbook| r.rollback_steps.clone() />
+                    <StepList title="Rollforward steps" prefix="rb-fwd" rb=rb error=section_err("rollforward_steps", "rb-fwd-") edit_steps=Callback::new(move |f: StepEdit| edit(&|r: &mut Runbook| f.apply(&mut r.rollforward_steps))) get=|r: &Runbook| r.rollforward_steps.clone() />
 
                     <fieldset>
                         <legend>"Communication"</legend>
@@ -367,8 +477,15 @@ fn Editor(id: String) -> impl IntoView {
                     <p class="button-row">
                         <button type="button" class="button" on:click=copy>"Copy Markdown"</button>
                         <button type="button" class="button" on:click=download>"Download .md"</button>
+                        <button type="button" class="button" on:click=share>"Copy share link"</button>
                         <button type="button" class="button primary" on:click=try_in_sim>"Try this plan in the canary simulator"</button>
                     </p>
+                    {move || shown_link.get().map(|l| view! {
+                        <div class="field">
+                            <label for="rb-share-link">"Share link (opening it shows the runbook, and offers to import a copy)"</label>
+                            <input type="text" id="rb-share-link" readonly prop:value=l />
+                        </div>
+                    })}
                     <div class="prose preview-box" role="region" aria-label="Runbook preview" tabindex="0">
                         <Markdown source=Signal::derive(move || markdown.get()) id_prefix="rbp-" />
                     </div>
@@ -420,15 +537,15 @@ impl StepEdit {
 #[component]
 fn StepList(
     title: &'static str,
-    key: &'static str,
     prefix: &'static str,
     rb: RwSignal<Runbook>,
+    /// The list's problem, when it is to be shown.
+    error: Signal<Option<String>>,
     edit_steps: Callback<StepEdit>,
     get: fn(&Runbook) -> Vec<String>,
 ) -> impl IntoView {
     let count = move || 0..rb.with(|r| get(r).len());
     let len = move || rb.with(|r| get(r).len());
-    let error = Signal::derive(move || rb.with(|r| r.issue(key)));
     view! {
         <fieldset>
             <legend>{title}</legend>
@@ -443,6 +560,8 @@ fn StepList(
                             value=Signal::derive(move || rb.with(|r| get(r).get(i).cloned().unwrap_or_default()))
                             on_set=Callback::new(move |v: String| edit_steps.run(StepEdit::Set(i, v)))
                             visually_hidden_label=true
+                            multiline=true
+                            rows=2
                             class="grow"
                         />
                         <button type="button" class="button" id=format!("{prefix}-{i}-up") aria-label=format!("Move step {} up", i + 1) disabled=i == 0

@@ -243,6 +243,32 @@ fn a_submission_round_trips_and_reads_as_markdown() {
     assert!(s.markdown.contains("_Not taken._"));
     let json = serde_json::to_string_pretty(&s).unwrap();
     assert_eq!(Submission::parse(&json).unwrap(), s);
+    // How the model answer came to be seen is said, not just that it was.
+    assert!(!s.exercises[0].gave_up);
+    assert!(s.exercises[0].model_answer_note().unwrap().contains("after the learner had marked the whole rubric"));
+    assert!(s.markdown.contains("after the learner had marked the whole rubric"), "{}", s.markdown);
+    let mut gave_up = s.exercises[0].clone();
+    gave_up.gave_up = true;
+    assert!(gave_up.model_answer_note().unwrap().contains("before finishing the rubric"));
+    // What looks unfinished, for the warning before a file is made.
+    assert_eq!(s.exercises[0].unfinished().as_deref(), Some("Exercise 2: rubric 1 of 2 marked"));
+    assert_eq!(s.exercises[1].unfinished().as_deref(), Some("Mini challenge: no answer written"));
+    // A submission file made before `gave_up` existed still opens.
+    let old = json.replace(",\n      \"gave_up\": false", "");
+    assert!(!old.contains("gave_up"), "{old}");
+    assert_eq!(Submission::parse(&old).unwrap(), s);
+}
+
+#[test]
+fn a_due_date_in_the_past_is_noticed() {
+    let mut a = assignment();
+    a.due = Some("2026-12-04".into());
+    assert!(a.due_in_the_past("2026-12-07"));
+    assert!(!a.due_in_the_past("2026-12-04"), "due today is not past");
+    a.due = Some("2027-01-10".into());
+    assert!(!a.due_in_the_past("2026-12-07"));
+    a.due = Some("not a date".into());
+    assert!(!a.due_in_the_past("2026-12-07"), "a malformed date is a problem of its own, not 'past'");
 }
 
 #[test]

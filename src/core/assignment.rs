@@ -90,10 +90,16 @@ impl Assignment {
         }
         if let Some(d) = &self.due {
             if !is_date(d) {
-                out.push(format!("The due date `{d}` is not a date written YYYY-MM-DD."));
+                out.push(format!("The due date {d} is not a date written YYYY-MM-DD."));
             }
         }
         out
+    }
+
+    /// Whether the due date is before `today` (both `YYYY-MM-DD`): allowed
+    /// (an assignment may be reissued), but said beside the field.
+    pub fn due_in_the_past(&self, today: &str) -> bool {
+        self.due.as_deref().is_some_and(|d| is_date(d) && is_date(today) && d < today)
     }
 
     /// The quick-test item's pass mark, if the assignment has one.
@@ -135,6 +141,33 @@ pub struct SubmittedExercise {
     pub rubric: Vec<MarkedItem>,
     /// Whether the learner had seen the model answer.
     pub saw_model_answer: bool,
+    /// Whether they chose to see it before marking the whole rubric (gave
+    /// up), rather than it appearing once the rubric was marked.
+    #[serde(default)]
+    pub gave_up: bool,
+}
+
+impl SubmittedExercise {
+    /// How the learner came to see the model answer, if they did.
+    pub fn model_answer_note(&self) -> Option<&'static str> {
+        match (self.saw_model_answer, self.gave_up) {
+            (false, _) => None,
+            (true, true) => Some("The learner chose to see the model answer before finishing the rubric."),
+            (true, false) => Some("The model answer was shown after the learner had marked the whole rubric."),
+        }
+    }
+
+    /// Whether the exercise looks unfinished: no answer, or no rubric item
+    /// marked. Said before a submission is prepared.
+    pub fn unfinished(&self) -> Option<String> {
+        let marked = self.rubric.iter().filter(|r| r.mark.is_some()).count();
+        let total = self.rubric.len();
+        match (self.answer.trim().is_empty(), marked) {
+            (true, _) => Some(format!("{}: no answer written", self.title)),
+            (false, m) if m < total => Some(format!("{}: rubric {m} of {total} marked", self.title)),
+            _ => None,
+        }
+    }
 }
 
 /// A quiz attempt as submitted.
@@ -208,6 +241,7 @@ impl Submission {
                         .map(|(id, text)| MarkedItem { text: text.clone(), mark: draft.and_then(|d| d.mark(id)) })
                         .collect(),
                     saw_model_answer: draft.is_some_and(|d| d.revealed_at.is_some()),
+                    gave_up: draft.is_some_and(|d| d.gave_up),
                 }
             })
             .collect();
@@ -268,8 +302,8 @@ impl Submission {
                 };
                 md.push_str(&format!("- {mark} {}\n", r.text));
             }
-            if e.saw_model_answer {
-                md.push_str("\n_The learner had looked at the model answer._\n");
+            if let Some(how) = e.model_answer_note() {
+                md.push_str(&format!("\n_{how}_\n"));
             }
         }
         if let Some(q) = &self.quiz {

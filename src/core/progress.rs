@@ -471,13 +471,15 @@ fn decode_value(raw: &str) -> Result<(Value, u32), DecodeError> {
     let version = match map.get("schema_version") {
         Some(Value::Number(n)) => match n.as_u64() {
             Some(v) if v <= u64::from(u32::MAX) => v as u32,
-            _ => return Err(DecodeError::Shape("`schema_version` is not a whole number".into())),
+            _ => return Err(DecodeError::Shape("its schema version is not a whole number".into())),
         },
-        Some(_) => return Err(DecodeError::Shape("`schema_version` is not a number".into())),
-        None => return Err(DecodeError::Foreign("it has no `schema_version`".into())),
+        Some(_) => return Err(DecodeError::Shape("its schema version is not a number".into())),
+        None => {
+            return Err(DecodeError::Foreign("it has no schema version, so it was not saved by Rollback Lab".into()))
+        }
     };
     if version == 0 {
-        return Err(DecodeError::Shape("`schema_version` 0 does not exist".into()));
+        return Err(DecodeError::Shape("schema version 0 does not exist".into()));
     }
     if version > SCHEMA_VERSION {
         return Err(DecodeError::Future(version));

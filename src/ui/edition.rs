@@ -93,8 +93,8 @@ pub fn LoadTools(route: Route) -> impl IntoView {
         <article class="page">
             <h1>{if looped { "This page could not be loaded" } else { "Loading…" }}</h1>
             {looped.then(|| view! {
-                <p>"This page needs the full app, and this server did not send it. Serve "<code>"dist/"</code>" as built by "<code>"scripts/build.sh"</code>"."</p>
-                <p><a href=href rel="external">"Try again"</a></p>
+                <p>"A new version of Rollback Lab is being published, and this page came from the version before. Reload in a moment; your progress is kept in this browser and is not affected."</p>
+                <p><a class="button primary" href=href rel="external">"Reload the page"</a></p>
             })}
         </article>
     }

@@ -172,6 +172,13 @@ async fn a_game_day_is_played_to_the_end_and_its_debrief_downloads() -> R {
     b.wait_for_text(".gd-decision-result", "You stayed rolled back. That fitted the diagnosis.").await?;
     b.wait_for_text(".gd-points", "Playbook steps in order").await?;
     b.wait_for_text(".gd-points", "48 / 48").await?;
+    // Counts are written with thousands separators.
+    let users = b
+        .js("return Array.from(document.querySelectorAll('.gd-score tr')).find(r => r.textContent.startsWith('Users affected')).children[1].textContent;")
+        .await?;
+    let users = users.as_str().unwrap_or_default().to_string();
+    let digits: String = users.chars().filter(|c| c.is_ascii_digit()).collect();
+    assert_eq!(users, rollback_lab::core::num::thousands(digits.parse::<i64>().unwrap_or(-1)), "{users}");
     b.click_text("button", "Download the post-mortem").await?;
     let (name, md) = b.last_download().await?;
     assert!(name.starts_with("post-mortem-game-day-"));

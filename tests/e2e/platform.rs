@@ -318,6 +318,10 @@ async fn the_reader_hands_a_tools_page_over_and_never_loops() -> R {
     let c = Browser::at(&server.url, 1280, 900).await?;
     c.open("/quiz").await?;
     c.wait_for_text("main h1", "This page could not be loaded").await?;
+    // Said in a learner's words: a new version is being published; reload.
+    c.wait_for_text("main", "A new version of Rollback Lab is being published").await?;
+    assert!(!c.text("main").await?.contains("scripts/build.sh"));
+    c.wait_for_text("main a.button", "Reload the page").await?;
     assert!(c.js("return location.search;").await?.as_str().unwrap_or("").contains("tools=1"));
     let _ = std::fs::remove_dir_all(&root);
     Ok(())

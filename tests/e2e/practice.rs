@@ -200,6 +200,8 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     b.click("#as-ex-exercise-1").await?;
     b.click("#as-ex-mini-challenge").await?;
     b.fill("#as-due", "2026-12-04").await?;
+    // A date in the past is allowed, and said beside the field.
+    b.wait_for_text("#as-due-error", "in the past").await?;
     b.click_text("button", "Create the assignment link").await?;
     let link = b.wait_js("document.getElementById('as-link') && document.getElementById('as-link').value").await?;
     let link = link.as_str().unwrap().to_string();
@@ -217,17 +219,29 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     learner.wait_for_text("main", "Due 2026-12-04").await?;
     learner.wait_for_text(".item-list", "Not started").await?;
     learner.wait_for_text(".item-list", "Quick test (pass mark 70 %)").await?;
-    learner.open("/learn/exercise-1").await?;
+    // The exercise opened from the assignment says so and leads back.
+    learner.click_text(".item-list a", "Exercise 1").await?;
+    learner
+        .wait_for_text(".assignment-banner", "Part of your assignment “Week 2: safe changes” (due 2026-12-04)")
+        .await?;
     learner.fill("#draft-text", "Flag `orders.customer_type_required` (default off); stages 5/25/50/100 %.").await?;
     learner.wait_for_text(".save-state", "Saved").await?;
     learner.click("#rubric-0-yes").await?;
-    learner.client.goto(&link).await?;
+    learner.click_text(".assignment-banner a", "Back to the assignment").await?;
+    learner.wait_for_text("main h1", "Week 2: safe changes").await?;
     learner.wait_for_text(".item-list", "rubric 1 of").await?;
     // No name, no file: the field says why.
     learner.click_text("button", "Prepare submission").await?;
     learner.wait_for_text("main", "Write your name first").await?;
     learner.fill("#as-learner", "Sam Doe").await?;
     learner.click_text("button", "Prepare submission").await?;
+    // What looks unfinished is said first; the learner may still send it.
+    learner.wait_for_text(".unfinished", "rubric 1 of").await?;
+    learner.wait_for_text(".unfinished", "no answer written").await?;
+    learner.wait_for_text(".unfinished", "Quick test: not taken").await?;
+    learner.wait_js("document.activeElement && document.activeElement.id === 'as-unfinished-title'").await?;
+    assert_eq!(learner.js("return window.__lastDownload || null;").await?, serde_json::Value::Null);
+    learner.click_text(".unfinished button", "Prepare it anyway").await?;
     let (name, json) = learner.last_download().await?;
     assert_eq!(name, "rollback-lab-submission-samdoe.json");
     let v: serde_json::Value = serde_json::from_str(&json)?;
@@ -243,6 +257,10 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     b.wait_for_text(".review-exercise", "✓ does this").await?;
     b.fill("#rv-fb-exercise-1", "Good flags. Add the 4xx threshold for a missing customerType.").await?;
     b.fill("#rv-overall", "Solid first plan.").await?;
+    // A reload keeps the opened submission (and the feedback written).
+    b.client.refresh().await?;
+    b.wait_for_text(".submission h2", "Sam Doe").await?;
+    b.wait_js("document.getElementById('rv-overall').value === 'Solid first plan.'").await?;
     b.screenshot("review").await?;
     let violations = b.axe().await?;
     assert!(violations.is_empty(), "axe: {violations:?}");
@@ -369,6 +387,7 @@ async fn xss_payloads_in_links_and_imported_files_never_run() -> R {
             .map(|t| rollback_lab::core::assignment::MarkedItem { text: t.clone(), mark: Some(true) })
             .collect(),
         saw_model_answer: false,
+        gave_up: false,
     });
     sub.markdown = all.clone();
     b.open("/review").await?;

@@ -177,6 +177,22 @@ async fn a_toast_on_a_phone_covers_only_its_message() -> R {
     Ok(())
 }
 
+/// On a phone the theme switch says what it switches ("☾ Dark off"), not
+/// just "☾ off".
+#[tokio::test]
+async fn the_theme_switch_names_itself_on_a_phone() -> R {
+    let b = Browser::with_size(375, 800).await?;
+    LessonPage(&b).open("feature-flags", "Feature flags and kill switches").await?;
+    let shown = b.js("return document.querySelector('.theme-toggle').innerText.replace(/\\s+/g, ' ').trim();").await?;
+    assert_eq!(shown.as_str(), Some("☾ Dark off"), "{shown}");
+    let wide = Browser::new().await?;
+    LessonPage(&wide).open("feature-flags", "Feature flags and kill switches").await?;
+    let shown =
+        wide.js("return document.querySelector('.theme-toggle').innerText.replace(/\\s+/g, ' ').trim();").await?;
+    assert_eq!(shown.as_str(), Some("☾ Dark theme off"), "{shown}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn tab_reaches_the_skip_link_sidebar_and_content() -> R {
     let b = Browser::new().await?;

@@ -247,7 +247,13 @@ fn Builder() -> impl IntoView {
                         </div>
                     </fieldset>
                     <Field label="Due date (optional)" id="as-due" input_type="date"
-                        value=Signal::derive(move || due.get()) on_set=Callback::new(move |v: String| due.set(v)) />
+                        value=Signal::derive(move || due.get()) on_set=Callback::new(move |v: String| due.set(v))
+                        error=Signal::derive(move || {
+                            let a = Assignment { due: Some(due.get()), title: String::new(), instructions: String::new(), items: Vec::new() };
+                            a.due_in_the_past(&crate::ui::runbook::today()).then(|| {
+                                "This date is in the past: learners will see the assignment as overdue. Allowed, if that is what you mean.".to_string()
+                            })
+                        }) />
                     {move || {
                         let p = problems.get();
                         (!p.is_empty()).then(|| view! {
@@ -339,7 +345,7 @@ fn LearnerView(link: String) -> impl IntoView {
                         }
                     })
                 };
-                let href = util::app_href(&routes::href(&Route::Page(slug.clone())));
+                let href = util::app_href(&format!("{}?assignment={link}", routes::href(&Route::Page(slug.clone()))));
                 view! {
                     <li class="item-row">
                         <a href=href>{title}</a>
@@ -368,7 +374,9 @@ fn LearnerView(link: String) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let name_error = RwSignal::new(None::<String>);
-    let prepare = move |_| {
+    // What looks unfinished, said before the file is made ("Prepare anyway").
+    let unfinished = RwSignal::new(Vec::<String>::new());
+    let prepare = move |confirmed: bool| {
         if learner.with_untracked(|l| l.trim().is_empty()) {
             name_error.set(Some("Write your name first: your instructor needs to know whose file it is.".into()));
             util::focus_after_render(&["#as-learner"]);
@@ -389,6 +397,16 @@ fn LearnerView(link: String) -> impl IntoView {
                 &util::format_time,
             )
         });
+        let mut gaps: Vec<String> = sub.exercises.iter().filter_map(|e| e.unfinished()).collect();
+        if sub.quiz.as_ref().is_some_and(|q| q.attempts.is_empty()) {
+            gaps.push("Quick test: not taken".into());
+        }
+        if !confirmed && !gaps.is_empty() {
+            unfinished.set(gaps);
+            util::focus_after_render(&["#as-unfinished-title"]);
+            return;
+        }
+        unfinished.set(Vec::new());
         let json = serde_json::to_string_pretty(&sub).unwrap_or_default();
         let who: String =
             learner.get_untracked().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
@@ -420,7 +438,20 @@ fn LearnerView(link: String) -> impl IntoView {
                     name_error.set(None);
                 })
                 error=Signal::derive(move || name_error.get()) />
-            <p><button type="button" class="button primary" on:click=prepare>"Prepare submission"</button></p>
+            <p><button type="button" class="button primary" on:click=move |_| prepare(false)>"Prepare submission"</button></p>
+            {move || {
+                let gaps = unfinished.get();
+                (!gaps.is_empty()).then(|| view! {
+                    <section class="confirm unfinished" aria-labelledby="as-unfinished-title">
+                        <h3 id="as-unfinished-title" tabindex="-1">"Some of it looks unfinished"</h3>
+                        <ul>{gaps.into_iter().map(|g| view! { <li>{g}</li> }).collect::<Vec<_>>()}</ul>
+                        <p class="button-row">
+                            <button type="button" class="button" on:click=move |_| prepare(true)>"Prepare it anyway"</button>
+                            <button type="button" class="button secondary" on:click=move |_| unfinished.set(Vec::new())>"Not yet"</button>
+                        </p>
+                    </section>
+                })
+            }}
         </article>
     }
     .into_any()

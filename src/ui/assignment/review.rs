@@ -16,10 +16,24 @@ use crate::ui::markdown::{render_doc, Markdown, MdHooks};
 use crate::ui::state::{app_state, course};
 use crate::ui::util;
 
+/// The opened submission is kept across reloads (`ui::session`), as the
+/// text of its file.
+const SESSION: &str = "review";
+
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let submission = RwSignal::new(None::<Submission>);
-    let error = RwSignal::new(None::<String>);
+    // The file opened before a reload comes back (it was checked then; it is
+    // parsed again, and a damaged copy is said and forgotten).
+    let kept = crate::ui::session::kept(SESSION).map(|t| Submission::parse(&t));
+    let kept_problem = matches!(kept, Some(Err(_)));
+    if kept_problem {
+        crate::ui::session::forget(SESSION);
+    }
+    let submission = RwSignal::new(kept.and_then(Result::ok));
+    let error = RwSignal::new(
+        kept_problem.then(|| "The submission you had open could not be brought back; open its file again.".to_string()),
+    );
+    let keep = move |text: &str| crate::ui::session::keep(SESSION, text);
     let on_file = move |ev: leptos::ev::Event| {
         error.set(None);
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
@@ -38,6 +52,7 @@ pub fn ReviewPage() -> impl IntoView {
             match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
                 Some(text) => match Submission::parse(&text) {
                     Ok(s) => {
+                        keep(&text);
                         submission.set(Some(s));
                         util::announce("Submission opened.");
                     }
@@ -49,7 +64,9 @@ pub fn ReviewPage() -> impl IntoView {
     };
     let open_example = move |_| {
         error.set(None);
-        submission.set(Some(example_submission()));
+        let example = example_submission();
+        keep(&serde_json::to_string(&example).unwrap_or_default());
+        submission.set(Some(example));
         util::announce("The example submission is open.");
     };
     view! {
@@ -129,7 +146,7 @@ fn SubmissionView(submission: Submission) -> impl IntoView {
             view! {
                 <section class="review-exercise" aria-labelledby=format!("rv-{}", e.slug)>
                     <h2 id=format!("rv-{}", e.slug)>{e.title.clone()}</h2>
-                    {e.saw_model_answer.then(|| view! { <p class="muted">"The learner had looked at the model answer."</p> })}
+                    {e.model_answer_note().map(|n| view! { <p class="muted model-answer-note">{n}</p> })}
                     <div class="compare-grid">
                         <div class="compare-col">
                             <h3>"Learner's answer"</h3>

@@ -239,7 +239,7 @@ pub fn GameDayPage() -> impl IntoView {
                     {row("Points", mine.points.to_string(), best.points.to_string())}
                     {row("Time to detect", min(mine.time_to_detect), min(best.time_to_detect))}
                     {row("Time to mitigate", min(mine.time_to_mitigate), min(best.time_to_mitigate))}
-                    {row("Users affected", mine.users_affected.to_string(), best.users_affected.to_string())}
+                    {row("Users affected", crate::core::num::thousands(mine.users_affected as i64), crate::core::num::thousands(best.users_affected as i64))}
                     {row("Error budget used", format!("{:.2} %", mine.budget_consumed * 100.0), format!("{:.2} %", best.budget_consumed * 100.0))}
                     {row("Playbook steps in order", format!("{} of 6", mine.steps_in_order), format!("{} of 6", best.steps_in_order))}
                     {row("Data lost", format!("{} rows", mine.data_lost), format!("{} rows", best.data_lost))}

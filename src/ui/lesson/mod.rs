@@ -191,6 +191,24 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     };
 
     let exercise = page.front.exercise.clone().map(|ex| (config.exercise)(slug.clone(), ex));
+    // Opened from an assignment (`?assignment=<its link>`): say so, with the
+    // way back to it.
+    let from_assignment = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("assignment"))
+        .and_then(|link| {
+            state.progress.with_untracked(|p| {
+                p.assignments.get(&link).map(|a| (a.assignment.title.clone(), a.assignment.due.clone(), link.clone()))
+            })
+        })
+        .map(|(title, due, link)| {
+            let due = due.map(|d| format!(" (due {d})")).unwrap_or_default();
+            view! {
+                <p class="assignment-banner" role="note">
+                    {format!("Part of your assignment “{title}”{due}. ")}
+                    <a href=util::app_href(&format!("/assignments?a={link}")) rel="external">"← Back to the assignment"</a>
+                </p>
+            }
+        });
 
     // After the page is in the DOM, honour a #fragment in the address.
     request_animation_frame(move || {
@@ -208,6 +226,7 @@ pub fn ContentPage(slug: String) -> impl IntoView {
         <Title text=title />
         <article class="page" class:wide=page.front.exercise.is_some() data-slug=slug.clone()>
             <p class="eyebrow">{page.front.part.clone()}</p>
+            {from_assignment}
             // `elementtiming` (not in the view macro's list of attributes):
             // scripts/perf reads when the title is painted.
             {leptos::html::h1()

@@ -169,7 +169,7 @@ pub fn ProgressPage() -> impl IntoView {
                         <div class="confirm" role="alertdialog" aria-labelledby="import-confirm-title" aria-describedby="import-confirm-text">
                             <h3 id="import-confirm-title">"Replace your progress?"</h3>
                             <p id="import-confirm-text">
-                                {format!("This browser has {ours}. The file has {theirs}. Replacing discards what this browser has; merging keeps both.")}
+                                {format!("This browser has {ours}. The file has {theirs}. Replacing discards what this browser has. Merging keeps everything from both; where both changed the same thing (a draft, a runbook), the newer one is used, and a draft written in both is kept twice for you to choose.")}
                             </p>
                             <div class="confirm-actions">
                                 <button type="button" class="button danger" on:click=replace>"Replace with the file"</button>

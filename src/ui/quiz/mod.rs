@@ -133,11 +133,17 @@ fn Intro(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>) -> impl IntoView {
 
 /// "Passed" or "Not passed", with text, not only colour.
 #[component]
-pub fn PassBadge(passed: bool) -> impl IntoView {
+pub fn PassBadge(
+    passed: bool,
+    /// Name the course's pass mark (where another mark may be shown beside it).
+    #[prop(optional)]
+    with_mark: bool,
+) -> impl IntoView {
+    let mark = if with_mark { format!(" the course's {PASS_PERCENT} % mark") } else { String::new() };
     if passed {
-        view! { <span class="badge pass">"✓ Passed"</span> }
+        view! { <span class="badge pass">{format!("✓ Passed{mark}")}</span> }
     } else {
-        view! { <span class="badge fail">"✗ Not passed"</span> }
+        view! { <span class="badge fail">{format!("✗ Not passed{}", if with_mark { format!(": below{mark}") } else { String::new() })}</span> }
     }
 }
 
@@ -378,8 +384,9 @@ fn ResultView(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>, attempt_id: Str
                 view! {
                     <p class="assignment-mark">
                         {format!(
-                            "Your assignment “{title}” asks for {mark} %: this attempt {}.",
-                            if met { "meets it" } else { "does not meet it yet" }
+                            "Your assignment “{title}” sets its own pass mark, {mark} %: with {} %, this attempt {}.",
+                            s.percent,
+                            if met { "meets it too" } else { "does not meet it yet" }
                         )}
                     </p>
                 }
@@ -423,7 +430,7 @@ fn ResultView(quiz: StoredValue<Quiz>, screen: RwSignal<Screen>, attempt_id: Str
             <p class="score-line">
                 <span class="score">{format!("{} / {}", s.correct, s.total)}</span>
                 <span class="percent">{format!("{} %", s.percent)}</span>
-                <PassBadge passed=s.passed />
+                <PassBadge passed=s.passed with_mark=true />
             </p>
             <p class="muted">
                 {format!("Pass mark: {PASS_PERCENT} %. Finished {}.", util::format_time(attempt.finished_at))}

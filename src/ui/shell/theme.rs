@@ -53,6 +53,7 @@ pub fn ThemeToggle() -> impl IntoView {
         >
             <span aria-hidden="true">"☾"</span>
             <span class="label-long" aria-hidden="true">" Dark theme"</span>
+            <span class="label-short" aria-hidden="true">" Dark"</span>
             <span class="switch-state" aria-hidden="true">{move || if is_dark() { "on" } else { "off" }}</span>
         </button>
     }

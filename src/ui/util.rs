@@ -204,6 +204,69 @@ pub fn install_copy_buttons() {
     on_cleanup(move || handle.remove());
 }
 
+/// On a phone (a screen without hover, or a narrow one) a tap on a glossary
+/// term shows its definition in place instead of leaving the lesson; a
+/// second tap on the same term opens the glossary; a tap elsewhere or
+/// Escape closes it. Every build's root installs it once. The listener is
+/// on the window's capture phase, so it runs before the router takes the
+/// link.
+pub fn install_term_taps() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    fn close_open(except: Option<&web_sys::Element>) {
+        if let Ok(open) = document().query_selector_all(".term-wrap.open") {
+            for i in 0..open.length() {
+                if let Some(el) = open.get(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                    if except != Some(&el) {
+                        let _ = el.class_list().remove_1("open");
+                        if let Ok(Some(a)) = el.query_selector("a.term") {
+                            let _ = a.set_attribute("aria-expanded", "false");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            return;
+        };
+        let term = target.closest("a.term").ok().flatten();
+        let wrap = term.as_ref().and_then(|t| t.parent_element()).filter(|w| w.class_list().contains("term-wrap"));
+        let narrow =
+            window().match_media("(hover: none), (max-width: 700px)").ok().flatten().is_some_and(|m| m.matches());
+        match (wrap, term) {
+            (Some(wrap), Some(term)) if narrow => {
+                if wrap.class_list().contains("open") {
+                    // The second tap follows the link to the glossary.
+                    close_open(None);
+                    return;
+                }
+                ev.prevent_default();
+                ev.stop_propagation();
+                close_open(Some(&wrap));
+                let _ = wrap.class_list().add_1("open");
+                let _ = term.set_attribute("aria-expanded", "true");
+            }
+            _ => {
+                let inside = target.closest(".term-wrap.open").ok().flatten();
+                close_open(inside.as_ref());
+            }
+        }
+    });
+    let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close_open(None);
+        }
+    });
+    let w = window();
+    let _ = w.add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
+    let _ = w.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+    // Installed once for the life of the page.
+    on_click.forget();
+    on_key.forget();
+}
+
 /// The boxes of a content page's prose that scroll sideways when their
 /// content is wider than the page: code blocks, tables and diagrams. Only
 /// there: that prose does not change once drawn, so a box that fits now

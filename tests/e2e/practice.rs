@@ -221,6 +221,7 @@ async fn an_assignment_link_a_submission_and_its_review() -> R {
     learner.wait_for_text(".item-list", "Quick test (pass mark 70 %)").await?;
     // The exercise opened from the assignment says so and leads back.
     learner.click_text(".item-list a", "Exercise 1").await?;
+    learner.wait_for_css("#draft-text").await?;
     learner
         .wait_for_text(".assignment-banner", "Part of your assignment “Week 2: safe changes” (due 2026-12-04)")
         .await?;

@@ -490,3 +490,61 @@ async fn no_page_scrolls_sideways_on_a_phone() -> R {
     assert!(n(0) >= 0.0 && n(1) <= n(2) && n(3) <= n(2), "search results outside the screen: {fit}");
     Ok(())
 }
+
+/// On a phone a tap on a glossary term shows its definition where the
+/// learner is reading; the next tap opens the glossary. On a wide screen the
+/// link goes to the glossary at once.
+#[tokio::test]
+async fn a_glossary_term_tapped_on_a_phone_shows_its_definition_in_place() -> R {
+    let b = Browser::with_size(375, 800).await?;
+    LessonPage(&b).open("canary-releases", "Canary releases").await?;
+    b.wait_for_css("main .prose a.term").await?;
+    b.js("document.querySelector('main .prose a.term').scrollIntoView({block: 'center'}); return true;").await?;
+    b.click("main .prose a.term").await?;
+    b.wait_js("document.querySelector('.term-wrap.open .tooltip') && getComputedStyle(document.querySelector('.term-wrap.open .tooltip')).display === 'block'").await?;
+    assert_eq!(b.path().await?, "/learn/canary-releases", "still on the lesson");
+    let tip = b.text(".term-wrap.open .tooltip").await?;
+    assert!(tip.len() > 20, "a definition: {tip}");
+    assert_eq!(
+        b.js("return document.querySelector('.term-wrap.open a.term').getAttribute('aria-expanded');").await?.as_str(),
+        Some("true")
+    );
+    // Escape closes it; a second tap after opening again follows the link.
+    b.keys("\u{E00C}").await?;
+    b.wait_js("!document.querySelector('.term-wrap.open')").await?;
+    b.click("main .prose a.term").await?;
+    b.wait_for_css(".term-wrap.open").await?;
+    b.click("main .prose a.term").await?;
+    b.wait_for_text("main h1", "Glossary").await?;
+    let wide = Browser::new().await?;
+    LessonPage(&wide).open("canary-releases", "Canary releases").await?;
+    wide.wait_for_css("main .prose a.term").await?;
+    wide.js("document.querySelector('main .prose a.term').click(); return true;").await?;
+    wide.wait_for_text("main h1", "Glossary").await?;
+    b.assert_no_errors("term taps").await?;
+    Ok(())
+}
+
+/// A long lesson lists its sections under its link in the sidebar; a short
+/// one does not.
+#[tokio::test]
+async fn a_long_lesson_lists_its_sections_in_the_sidebar() -> R {
+    let b = Browser::new().await?;
+    LessonPage(&b).open("expand-and-contract", "Expand-and-contract").await?;
+    let body = &crate::harness::course().page("expand-and-contract").unwrap().body;
+    let sections =
+        rollback_lab::core::markdown::parse(body, Default::default()).headings.iter().filter(|h| h.level == 2).count();
+    assert!(sections >= 5);
+    let n = b.wait_js("document.querySelectorAll('#sidebar [aria-current=page] + .nav-sections a').length").await?;
+    assert_eq!(n.as_u64(), Some(sections as u64), "one link per ## section");
+    let first = b.js("return document.querySelector('#sidebar .nav-sections a').getAttribute('href');").await?;
+    let id = first.as_str().unwrap_or_default().rsplit('#').next().unwrap_or_default().to_string();
+    assert!(
+        b.js(&format!("return !!document.getElementById({});", serde_json::json!(id))).await?.as_bool() == Some(true),
+        "{first}"
+    );
+    LessonPage(&b).open("practical-projects", "Practical projects").await?;
+    b.wait_js("document.querySelector('#sidebar [aria-current=page]')").await?;
+    assert_eq!(b.js("return document.querySelectorAll('#sidebar .nav-sections').length;").await?.as_u64(), Some(0));
+    Ok(())
+}

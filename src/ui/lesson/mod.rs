@@ -193,14 +193,18 @@ pub fn ContentPage(slug: String) -> impl IntoView {
     let exercise = page.front.exercise.clone().map(|ex| (config.exercise)(slug.clone(), ex));
     // Opened from an assignment (`?assignment=<its link>`): say so, with the
     // way back to it.
-    let from_assignment = leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("assignment"))
-        .and_then(|link| {
-            state.progress.with_untracked(|p| {
-                p.assignments.get(&link).map(|a| (a.assignment.title.clone(), a.assignment.due.clone(), link.clone()))
+    // (Read reactively: after an in-app navigation the page is made before
+    // the router's query has moved on to the new address.)
+    let query = leptos_router::hooks::use_query_map();
+    let from_assignment = move || {
+        query
+            .with(|q| q.get("assignment"))
+            .and_then(|link| {
+                state.progress.with_untracked(|p| {
+                    p.assignments.get(&link).map(|a| (a.assignment.title.clone(), a.assignment.due.clone(), link.clone()))
+                })
             })
-        })
-        .map(|(title, due, link)| {
+            .map(|(title, due, link)| {
             let due = due.map(|d| format!(" (due {d})")).unwrap_or_default();
             view! {
                 <p class="assignment-banner" role="note">
@@ -208,7 +212,8 @@ pub fn ContentPage(slug: String) -> impl IntoView {
                     <a href=util::app_href(&format!("/assignments?a={link}")) rel="external">"← Back to the assignment"</a>
                 </p>
             }
-        });
+        })
+    };
 
     // After the page is in the DOM, honour a #fragment in the address.
     request_animation_frame(move || {

@@ -56,6 +56,7 @@ fn setup() {
     search::provide_search_state();
     theme::apply_theme(state);
     util::install_copy_buttons();
+    util::install_term_taps();
     let resize = window_event_listener(leptos::ev::resize, |_| util::sync_scroll_stops());
     on_cleanup(move || resize.remove());
 }

@@ -100,6 +100,8 @@ fn links(
                     let slug2 = slug.clone();
                     let done = Memo::new(move |_| state.progress.with(|pr| pr.is_done(&slug2)));
                     let rel = crate::ui::edition::rel_for(&r);
+                    let r3 = r.clone();
+                    let body: &'static str = p.body.as_str();
                     view! {
                         <li>
                             <a
@@ -114,6 +116,7 @@ fn links(
                                 </span>
                                 <span class="visually-hidden">{move || if done.get() { " (done)" } else { "" }}</span>
                             </a>
+                            {move || is_current(&r3).then(|| sections(body))}
                         </li>
                     }
                 })
@@ -162,6 +165,27 @@ fn links(
             </li>
         </ul>
     }
+}
+
+/// A long lesson's sections (five or more `##` headings), listed under its
+/// link in the sidebar while it is open, as a book's contents do.
+fn sections(body: &'static str) -> Option<impl IntoView> {
+    const LONG: usize = 5;
+    let headings: Vec<(String, String)> = crate::core::markdown::parse(body, Default::default())
+        .headings
+        .into_iter()
+        .filter(|h| h.level == 2)
+        .map(|h| (h.id, h.text))
+        .collect();
+    (headings.len() >= LONG).then(|| {
+        let items = headings
+            .into_iter()
+            .map(|(id, text)| {
+                view! { <li><a href=util::resolve_href(&format!("#{id}"))>{text}</a></li> }
+            })
+            .collect::<Vec<_>>();
+        view! { <ul class="nav-sections" aria-label="Sections of this page">{items}</ul> }
+    })
 }
 
 /// Whether the sidebar is hidden behind the menu button (a narrow screen).

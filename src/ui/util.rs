@@ -204,7 +204,7 @@ pub fn install_copy_buttons() {
     on_cleanup(move || handle.remove());
 }
 
-/// On a phone (a screen without hover, or a narrow one) a tap on a glossary
+/// On a phone (a touch screen, or a narrow one) a tap on a glossary
 /// term shows its definition in place instead of leaving the lesson; a
 /// second tap on the same term opens the glossary; a tap elsewhere or
 /// Escape closes it. Every build's root installs it once. The listener is
@@ -234,7 +234,7 @@ pub fn install_term_taps() {
         let term = target.closest("a.term").ok().flatten();
         let wrap = term.as_ref().and_then(|t| t.parent_element()).filter(|w| w.class_list().contains("term-wrap"));
         let narrow =
-            window().match_media("(hover: none), (max-width: 700px)").ok().flatten().is_some_and(|m| m.matches());
+            window().match_media("(pointer: coarse), (max-width: 700px)").ok().flatten().is_some_and(|m| m.matches());
         match (wrap, term) {
             (Some(wrap), Some(term)) if narrow => {
                 if wrap.class_list().contains("open") {

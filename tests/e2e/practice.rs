@@ -606,3 +606,36 @@ async fn a_new_runbook_shows_problems_when_a_field_is_left_and_shares_by_link() 
     other.assert_no_errors("runbook share").await?;
     Ok(())
 }
+
+/// The progress page shows what the learner made, each with its state and a
+/// link back to it.
+#[tokio::test]
+async fn the_progress_page_lists_drafts_runbooks_checklists_and_attempts() -> R {
+    let b = Browser::new().await?;
+    b.open("/progress").await?;
+    b.wait_for_text(".work-done", "No drafts yet.").await?;
+    b.wait_for_text(".work-done", "Not taken yet.").await?;
+    b.open("/learn/exercise-2").await?;
+    b.fill("#draft-text", "Expand first, then dual write.").await?;
+    b.wait_for_text(".save-state", "Saved").await?;
+    b.click("#rubric-0-yes").await?;
+    b.open("/runbooks").await?;
+    b.click_text("button", "New from exercise 1").await?;
+    b.wait_for_css("#rb-name").await?;
+    b.open("/checklists").await?;
+    b.fill("#cl-new-name", "orders-api 1.44").await?;
+    b.click_text("button", "Create checklist").await?;
+    b.wait_for_css("#cl-item-0").await?;
+    b.click("#cl-item-0").await?;
+    b.open("/progress").await?;
+    b.wait_for_text(".work-done", "rubric 1 of").await?;
+    b.wait_for_text(".work-done", "5 words").await?;
+    b.wait_for_text(".work-done a[href='/learn/exercise-2']", "Exercise 2").await?;
+    b.wait_for_text(".work-done", "Require customerType").await?;
+    b.wait_for_text(".work-done", "orders-api 1.44").await?;
+    b.wait_for_text(".work-done", "1 of 8 checked").await?;
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    b.assert_no_errors("progress page").await?;
+    Ok(())
+}

@@ -213,6 +213,25 @@ pub(super) struct Counters {
     pub rolled_back: bool,
     pub reads_failing: bool,
     pub writes_rejecting: bool,
+    /// Failed application statements per [statement][sqlstate] (see `stmt_index`).
+    pub stmt_failed: [[f64; 2]; 3],
+    /// Are statements of [statement][sqlstate] failing now (an event was logged)?
+    pub stmt_failing: [[bool; 2]; 3],
+    /// Failed count when the current failing stretch started.
+    pub stmt_failed_at_start: [[f64; 2]; 3],
+}
+
+fn stmt_index(st: Statement, code: SqlState) -> (usize, usize) {
+    let i = match st {
+        Statement::Select => 0,
+        Statement::Insert => 1,
+        Statement::Update => 2,
+    };
+    let j = match code {
+        SqlState::UndefinedColumn => 0,
+        SqlState::CheckViolation => 1,
+    };
+    (i, j)
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -517,7 +536,51 @@ impl Sim {
             self.events_dropped += 1;
             return;
         }
-        self.events.push(Event { second: secs(at), kind, message: message.into(), sql });
+        self.events.push(Event { second: secs(at), kind, message: message.into(), sql, data: None });
+    }
+
+    /// Log a typed event: its message is worded by `messages.rs` from `data`.
+    pub(super) fn log_data(&mut self, kind: EventKind, data: EventData, sql: Option<String>) {
+        if self.events.len() >= MAX_EVENTS {
+            self.events_dropped += 1;
+            return;
+        }
+        let message = super::messages::sentence(&data, &self.v.table);
+        self.events.push(Event { second: secs(self.now), kind, message, sql, data: Some(data) });
+    }
+
+    /// Count `failed` statements of `st` rejected with `code`, where `share` is
+    /// the share of such statements failing now; log when the failing starts and
+    /// when it ends (by share, so rounding to zero in a short slice is no recovery).
+    fn note_failed(&mut self, st: Statement, code: SqlState, failed: f64, share: f64, column: &str) {
+        let (i, j) = stmt_index(st, code);
+        self.ctr.stmt_failed[i][j] += failed.max(0.0);
+        let failing = share > 0.0;
+        if failing && !self.ctr.stmt_failing[i][j] {
+            self.ctr.stmt_failing[i][j] = true;
+            self.ctr.stmt_failed_at_start[i][j] = self.ctr.stmt_failed[i][j] - failed.max(0.0);
+            let data =
+                EventData::StatementsFailing { statement: st, sqlstate: code, column: column.to_string(), share };
+            self.log_data(EventKind::StatementsFailing, data, None);
+        } else if !failing && self.ctr.stmt_failing[i][j] {
+            self.ctr.stmt_failing[i][j] = false;
+            let n = (self.ctr.stmt_failed[i][j] - self.ctr.stmt_failed_at_start[i][j]).round() as u64;
+            let data =
+                EventData::StatementsRecovered { statement: st, sqlstate: code, column: column.to_string(), failed: n };
+            self.log_data(EventKind::StatementsRecovered, data, None);
+        }
+    }
+
+    /// Failed application statements so far, by statement and SQLSTATE.
+    pub(super) fn statement_failures(&self) -> StatementFailures {
+        let f = &self.ctr.stmt_failed;
+        StatementFailures {
+            select_undefined_column: f[0][0] as u64,
+            insert_undefined_column: f[1][0] as u64,
+            update_undefined_column: f[2][0] as u64,
+            insert_check_violation: f[1][1] as u64,
+            update_check_violation: f[2][1] as u64,
+        }
     }
 
     // ---- time ---------------------------------------------------------------
@@ -1068,9 +1131,20 @@ impl Sim {
         let mut ins_by = self.split(ins, &shares);
         let mut rejected = 0u64;
         if kind == Kind::RequiredField && self.schema.check {
-            // The NOT VALID check already rejects inserts that leave the column NULL.
-            rejected += ins_by[0];
+            // PostgreSQL: a CHECK added NOT VALID "will still be enforced against
+            // subsequent inserts or updates" (ADD table_constraint [ NOT VALID ],
+            // https://www.postgresql.org/docs/current/sql-altertable.html). An insert
+            // from an instance that does not write the column leaves it NULL and fails
+            // with SQLSTATE 23514 check_violation
+            // (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+            let r = ins_by[0];
             ins_by[0] = 0;
+            self.ctr.writes_rejected += r as f64;
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Insert, SqlState::CheckViolation, r as f64, shares[0], &col);
+        } else if self.ctr.stmt_failing[1][1] {
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Insert, SqlState::CheckViolation, 0.0, 0.0, &col);
         }
         if (kind == Kind::RequiredField && self.schema.not_null) || (kind == Kind::EnumValue && self.schema.strict_api)
         {
@@ -1085,13 +1159,9 @@ impl Sim {
             if !self.ctr.writes_rejecting {
                 self.ctr.writes_rejecting = true;
                 let why = match kind {
-                    Kind::RequiredField if self.schema.not_null => format!(
+                    Kind::RequiredField => format!(
                         "POST /v1/orders without customerType now gets 400: {:.0}% of clients still do not send it.",
                         legacy * 100.0
-                    ),
-                    Kind::RequiredField => format!(
-                        "Inserts that leave {} NULL violate the new check constraint and are rejected.",
-                        self.v.new
                     ),
                     _ => format!(
                         "Writes that send PENDING now get 400: {:.0}% of clients still send it.",
@@ -1138,6 +1208,32 @@ impl Sim {
             if self.schema.new_col && cat == NULL {
                 self.t.needs += k;
             }
+        }
+
+        // Updates rejected by a CHECK … NOT VALID. PostgreSQL checks every CHECK
+        // constraint, valid or NOT VALID, on each row an UPDATE writes: "the
+        // constraint will still be enforced against subsequent inserts or updates"
+        // (https://www.postgresql.org/docs/current/sql-altertable.html, ADD
+        // table_constraint [ NOT VALID ]; "the check constraint expression should
+        // involve the column constrained" is no exemption: an UPDATE that leaves the
+        // column as it was still writes a new row version that must pass). An
+        // ordinary order update does not set customer_type, so it fails with SQLSTATE
+        // 23514 check_violation
+        // (https://www.postgresql.org/docs/current/errcodes-appendix.html) whenever
+        // the row it updates still has the column NULL: from ADD CONSTRAINT, through
+        // the VALIDATE scan and, after a VALIDATE that failed, until the row is filled
+        // or the constraint is dropped. (Only the backfill and repair set the column.)
+        let mut upd = upd;
+        if kind == Kind::RequiredField && self.schema.check && !touches {
+            let null_share = self.t.count(NULL) as f64 / self.t.total().max(1) as f64;
+            let r = rround(upd as f64 * null_share, &mut self.rng_alloc).min(upd);
+            upd -= r;
+            self.ctr.writes_rejected += r as f64;
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Update, SqlState::CheckViolation, r as f64, null_share, &col);
+        } else if self.ctr.stmt_failing[2][1] {
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Update, SqlState::CheckViolation, 0.0, 0.0, &col);
         }
 
         // Updates: distinct rows hit, per path.
@@ -1817,7 +1913,7 @@ impl Sim {
                         at,
                         EventKind::PhaseStarted,
                         format!(
-                            "CHECK ({} IS NOT NULL) NOT VALID added: new rows must have it. VALIDATE scans {} rows (~{}), writes continue.",
+                            "CHECK ({} IS NOT NULL) NOT VALID added: every row inserted or updated from now on must pass it. VALIDATE scans {} rows (~{}), writes continue.",
                             self.v.new,
                             fmt_n(self.t.total()),
                             fmt_dur(secs(dur))
@@ -1885,7 +1981,7 @@ impl Sim {
                 at,
                 EventKind::Failed,
                 format!(
-                    "ERROR: check constraint \"{t}_{n}_not_null\" of relation \"{t}\" is violated by some row — {} rows are still NULL. NOT NULL was not set; the NOT VALID check stays and rejects NULL inserts until you roll back or backfill and retry.",
+                    "ERROR: check constraint \"{t}_{n}_not_null\" of relation \"{t}\" is violated by some row — {} rows are still NULL. NOT NULL was not set; the NOT VALID check stays and rejects every insert and every update of a row that leaves it NULL until you roll back or backfill and retry.",
                     fmt_n(nulls),
                     t = self.v.table,
                     n = self.v.new
@@ -2802,6 +2898,7 @@ impl Sim {
             writes_rejected: self.ctr.writes_rejected as u64,
             writes_blocked: self.ctr.writes_blocked as u64,
             reads_blocked: self.ctr.reads_blocked as u64,
+            failures: self.statement_failures(),
             last_safe_rollback_phase: last_safe,
             busy: self.busy(),
             active_faults,
@@ -2832,6 +2929,7 @@ impl Sim {
             writes_rejected: self.ctr.writes_rejected as u64,
             writes_blocked: self.ctr.writes_blocked as u64,
             reads_blocked: self.ctr.reads_blocked as u64,
+            failures: self.statement_failures(),
             contract_failed: self.ctr.contract_failed,
             validation_found_problem: self.ctr.validation_found_problem,
             validations_run: self.ctr.validations_run,

@@ -32,6 +32,7 @@
 
 mod engine;
 mod hints;
+mod messages;
 mod report;
 mod scenario;
 mod sql;
@@ -247,6 +248,7 @@ impl Expect {
         min("writes_rejected", self.min_writes_rejected, s.writes_rejected);
         min("writes_blocked", self.min_writes_blocked, s.writes_blocked);
         min("batch_failures", self.min_batch_failures, s.batch_failures);
+        min("update_check_violations", self.min_update_check_violations, s.failures.update_check_violation);
         let mut max = |name: &str, want: Option<u64>, got: u64| {
             if let Some(w) = want {
                 if got > w {
@@ -258,6 +260,7 @@ impl Expect {
         max("failed_reads", self.max_failed_reads, s.failed_reads);
         max("writes_rejected", self.max_writes_rejected, s.writes_rejected);
         max("writes_blocked", self.max_writes_blocked, s.writes_blocked);
+        max("update_check_violations", self.max_update_check_violations, s.failures.update_check_violation);
         if let Some(t) = self.min_throttled_seconds {
             if s.throttled_seconds < t {
                 out.push(format!("throttled_seconds: expected at least {t}, got {}", s.throttled_seconds));

@@ -431,6 +431,13 @@ pub struct Expect {
     /// `summary.contract_failed` equals this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_failed: Option<bool>,
+    /// `summary.failures.update_check_violation` (updates rejected with SQLSTATE
+    /// 23514) ≥ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_update_check_violations: Option<u64>,
+    /// `summary.failures.update_check_violation` ≤ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_update_check_violations: Option<u64>,
 }
 
 /// A scenario: the table, the traffic, the backfill settings, the faults and the

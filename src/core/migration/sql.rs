@@ -268,7 +268,8 @@ impl Variant {
                  ALTER TABLE {t} ADD CONSTRAINT {t}_{o}_check CHECK ({o} <> 'PENDING') NOT VALID;"
             ),
             Kind::RequiredField => format!(
-                "{lock}-- Enforced for new rows at once; old rows are checked by VALIDATE.\n\
+                "{lock}-- Enforced at once on every INSERT and every UPDATE (an UPDATE of a row still\n\
+                 -- NULL fails with 23514 unless it sets {n}); VALIDATE checks the rows already there.\n\
                  ALTER TABLE {t} ADD CONSTRAINT {t}_{n}_not_null CHECK ({n} IS NOT NULL) NOT VALID;\n\
                  -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes continue.\n\
                  ALTER TABLE {t} VALIDATE CONSTRAINT {t}_{n}_not_null;\n\

@@ -1,7 +1,8 @@
 //! Sentences for typed events. The engine records what happened as
 //! [`EventData`] (kinds and numbers); this is the one place that words it.
 
-use super::report::{EventData, SqlState, Statement};
+use super::report::{Build, EventData, SqlState, Statement};
+use super::sql::Variant;
 
 fn statement_name(s: Statement) -> &'static str {
     match s {
@@ -20,9 +21,20 @@ fn error_text(sqlstate: SqlState, column: &str, table: &str) -> String {
     }
 }
 
-/// The sentence for an event's data (`table` names the migrated table).
-pub(super) fn sentence(data: &EventData, table: &str) -> String {
+/// The sentence for an event's data (`v`: the migration's table and columns).
+pub(super) fn sentence(data: &EventData, v: &Variant) -> String {
+    let table = v.table.as_str();
     match data {
+        EventData::DeployStarted { build: Build::NewOnly, seconds } => format!(
+            "Contract, move 1: deploying the build that no longer names {o} — it reads and writes only {n}; \
+             it runs on every instance within {}. Drop {o} only after that.",
+            crate::core::num::duration(*seconds),
+            o = v.old,
+            n = v.new
+        ),
+        EventData::DeployCompleted { build: Build::NewOnly } => {
+            format!("Every instance runs the build that names only {}: no statement names {} any more.", v.new, v.old)
+        }
         EventData::StatementsFailing { statement, sqlstate, column, share } => {
             let what = statement_name(*statement);
             let why = match (statement, sqlstate) {

@@ -249,6 +249,8 @@ impl Expect {
         min("writes_blocked", self.min_writes_blocked, s.writes_blocked);
         min("batch_failures", self.min_batch_failures, s.batch_failures);
         min("update_check_violations", self.min_update_check_violations, s.failures.update_check_violation);
+        min("undefined_column_reads", self.min_undefined_column_reads, s.failures.select_undefined_column);
+        min("undefined_column_writes", self.min_undefined_column_writes, s.failures.writes_undefined_column());
         let mut max = |name: &str, want: Option<u64>, got: u64| {
             if let Some(w) = want {
                 if got > w {
@@ -261,6 +263,8 @@ impl Expect {
         max("writes_rejected", self.max_writes_rejected, s.writes_rejected);
         max("writes_blocked", self.max_writes_blocked, s.writes_blocked);
         max("update_check_violations", self.max_update_check_violations, s.failures.update_check_violation);
+        max("undefined_column_reads", self.max_undefined_column_reads, s.failures.select_undefined_column);
+        max("undefined_column_writes", self.max_undefined_column_writes, s.failures.writes_undefined_column());
         if let Some(t) = self.min_throttled_seconds {
             if s.throttled_seconds < t {
                 out.push(format!("throttled_seconds: expected at least {t}, got {}", s.throttled_seconds));

@@ -16,6 +16,8 @@ pub enum Action {
     Backfill,
     /// Read the new column with fallback.
     SwitchReads,
+    /// Deploy the build that no longer names the old column (contract, move 1).
+    DeployNewOnly,
     /// Remove the old shape.
     Contract,
     /// Roll back.
@@ -42,6 +44,7 @@ impl Action {
             Action::DualWrite => "dual_write",
             Action::Backfill => "backfill",
             Action::SwitchReads => "switch_reads",
+            Action::DeployNewOnly => "deploy_new_only",
             Action::Contract => "contract",
             Action::Rollback => "rollback",
             Action::Rollforward => "rollforward",
@@ -62,6 +65,7 @@ impl From<super::scenario::ActionKind> for Action {
             K::DualWrite => Action::DualWrite,
             K::Backfill => Action::Backfill,
             K::SwitchReads => Action::SwitchReads,
+            K::DeployNewOnly => Action::DeployNewOnly,
             K::Contract => Action::Contract,
             K::Rollback => Action::Rollback,
             K::Rollforward => Action::Rollforward,
@@ -129,7 +133,8 @@ pub enum EventKind {
     ValidationPassed,
     /// Validation ran and found a problem.
     ValidationFailed,
-    /// Reads started failing.
+    /// Reads started failing (older logs; the engine now logs
+    /// [`EventKind::StatementsFailing`] with typed data).
     ReadsFailing,
     /// Writes started being rejected.
     WritesRejected,
@@ -149,6 +154,10 @@ pub enum EventKind {
     StatementsFailing,
     /// Those statements succeed again (data: how many failed).
     StatementsRecovered,
+    /// A build started rolling out (data: which build, how long).
+    DeployStarted,
+    /// A build runs on every instance (data: which build).
+    DeployCompleted,
 }
 
 /// One entry of the event log.
@@ -211,6 +220,15 @@ pub enum Statement {
     Update,
 }
 
+/// The application build an instance runs: which columns its statements name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Build {
+    /// The build that reads and writes only the new column (the contract's
+    /// first move): none of its statements names the old column.
+    NewOnly,
+}
+
 /// The typed facts of an event: kinds and numbers, no prose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -236,6 +254,18 @@ pub enum EventData {
         column: String,
         /// How many failed while it lasted.
         failed: u64,
+    },
+    /// A build started rolling out.
+    DeployStarted {
+        /// Which build.
+        build: Build,
+        /// Seconds until it runs on every instance.
+        seconds: f64,
+    },
+    /// A build runs on every instance.
+    DeployCompleted {
+        /// Which build.
+        build: Build,
     },
 }
 
@@ -280,8 +310,11 @@ impl StatementFailures {
 pub enum ReadPath {
     /// The old column (or, for required_field, no customerType in responses).
     Old,
-    /// The new column, falling back to the old one when NULL.
+    /// The new column, falling back to the old one when NULL
+    /// (`COALESCE(new, old)`: the statement names both columns).
     NewWithFallback,
+    /// Only the new column (the build that no longer names the old one).
+    New,
 }
 
 /// Which columns the application writes.
@@ -292,7 +325,7 @@ pub enum WritePath {
     Old,
     /// Both columns (dual write).
     Both,
-    /// Only the new column (after contract).
+    /// Only the new column (the build that no longer names the old one).
     New,
 }
 

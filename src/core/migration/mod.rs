@@ -7,6 +7,15 @@
 //! rollforward, validate, backup, dry run — while the application keeps
 //! writing and reading; [`Sim::state`] shows what every step did to the data.
 //!
+//! The application is a set of deployed builds whose statements are the ones
+//! the page shows (`sql.rs`), rolled out over `deploy_seconds`. PostgreSQL
+//! rules the engine keeps: a statement naming a dropped column fails with
+//! SQLSTATE 42703, so a destructive contract is two moves (deploy the build that
+//! no longer names the old column, then `DROP COLUMN`); a `CHECK … NOT VALID`
+//! is enforced on every INSERT and UPDATE from the moment it is added (23514).
+//! Failed statements are counted by statement and SQLSTATE
+//! ([`StatementFailures`]) and logged as typed events ([`EventData`]).
+//!
 //! Faithful to the reference systems (see `shared/DESIGN.md`): pgroll's
 //! expand/contract with rollback only before completion, backfill batches of
 //! 1,000 rows by default, `lock_timeout` 500 ms on DDL; gh-ost's chunk size

@@ -96,6 +96,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => Just(Action::DualWrite),
         3 => Just(Action::Backfill),
         2 => Just(Action::SwitchReads),
+        2 => Just(Action::DeployNewOnly),
         2 => Just(Action::Contract),
         2 => Just(Action::Rollback),
         1 => Just(Action::Rollforward),
@@ -122,11 +123,16 @@ fn plan() -> impl Strategy<Value = Vec<Op>> {
         proptest::collection::vec(op(), 0..12),
         proptest::collection::vec(op(), 0..6),
         0usize..6,
+        any::<bool>(),
     )
-        .prop_map(|(gaps, extra, tail, cut)| {
+        .prop_map(|(gaps, extra, tail, cut, two_moves)| {
             let steps = [Action::Expand, Action::DualWrite, Action::Backfill, Action::SwitchReads, Action::Contract];
             let mut ops = Vec::new();
             for (i, a) in steps.iter().enumerate().take(cut.max(1)) {
+                if *a == Action::Contract && two_moves {
+                    ops.push(Op::Act(Action::DeployNewOnly));
+                    ops.push(Op::Advance(gaps[i]));
+                }
                 ops.push(Op::Act(a.clone()));
                 ops.push(Op::Advance(gaps[i]));
                 if i == 2 {
@@ -208,6 +214,74 @@ proptest! {
         prop_assert!(!json.contains("NaN"));
     }
 
+    /// No statement of a deployed build ever succeeds against a column that does
+    /// not exist: while the old column is dropped and every running build still
+    /// names it (reads: old path or the COALESCE fallback; writes: old path or
+    /// dual write), every read and every write fails with 42703 — no row is
+    /// inserted or updated — and once every instance runs the new-only build no
+    /// write fails. Rows are conserved; nothing panics.
+    #[test]
+    fn no_statement_succeeds_against_a_dropped_column(sc in scenario(), ops in plan()) {
+        let mut sc = sc;
+        if sc.kind == Kind::RequiredField {
+            sc.kind = Kind::Rename;
+            sc.legacy_client_share = 0.0;
+            sc.new_column.clear();
+        }
+        // A buggy new-only build names only the new column: its writes may succeed.
+        sc.faults.retain(|f| !(f.kind == FaultKind::BuggyDualWrite && f.mode == Some(BuggyMode::NewOnly)));
+        let mut sim = Sim::new(sc.clone()).unwrap();
+        let names_old = |st: &State| {
+            let w = |p: WritePath| matches!(p, WritePath::Old | WritePath::Both);
+            let r = |p: ReadPath| matches!(p, ReadPath::Old | ReadPath::NewWithFallback);
+            w(st.write.path) && st.write.rolling_from.is_none_or(w) && r(st.read.path) && st.read.rolling_from.is_none_or(r)
+        };
+        let new_only = |st: &State| st.write.path == WritePath::New && st.write.rolling_from.is_none();
+        let mut ops = ops;
+        ops.push(Op::Advance(30.0));
+        ops.push(Op::Act(Action::Rollforward));
+        ops.push(Op::Advance(sc.deploy_seconds + 30.0));
+        for op in ops {
+            let before = sim.state();
+            match &op {
+                Op::Act(a) => { sim.act(a.clone()); }
+                Op::Advance(s) => sim.advance(*s),
+                Op::UntilIdle => { sim.run_until_idle(); }
+            }
+            let st = sim.state();
+            prop_assert!(sim.check_invariants().is_ok(), "{:?} after {op:?}", sim.check_invariants());
+            if st.new_column_exists {
+                prop_assert_eq!(st.rows_needing_backfill, st.rows_backfilled + st.rows_filled_by_app + st.rows_pending);
+            }
+            let dropped = |x: &State| !x.old_column_exists && x.phase != Phase::RolledBack;
+            if !matches!(op, Op::Advance(_)) || !dropped(&before) || !dropped(&st) {
+                continue;
+            }
+            let dt = st.second - before.second;
+            if names_old(&before) && names_old(&st) {
+                prop_assert_eq!(st.total_rows, before.total_rows, "an INSERT succeeded against a dropped column");
+                prop_assert_eq!(st.rows_written_since_backup, before.rows_written_since_backup,
+                    "an UPDATE succeeded against a dropped column");
+                let reads = (st.failures.select_undefined_column - before.failures.select_undefined_column) as f64;
+                prop_assert!((reads - sc.reads_per_second * dt).abs() <= 1.0 + 1e-9 * reads,
+                    "reads failed {reads}, expected {}", sc.reads_per_second * dt);
+                let writes = (st.failures.writes_undefined_column() - before.failures.writes_undefined_column()) as f64;
+                prop_assert!((writes - sc.writes_per_second * dt).abs() <= 2.0,
+                    "writes failed {writes}, expected {}", sc.writes_per_second * dt);
+                prop_assert_eq!(st.failed_reads - before.failed_reads, reads as u64);
+            }
+            if new_only(&before) && new_only(&st) {
+                prop_assert_eq!(st.failures.writes_undefined_column(), before.failures.writes_undefined_column(),
+                    "the new-only build names no dropped column");
+                if st.read.path == ReadPath::New && st.read.rolling_from.is_none() && !st.active_faults.iter().any(|f| f == "old_readers") && !before.active_faults.iter().any(|f| f == "old_readers") {
+                    prop_assert_eq!(st.failures.select_undefined_column, before.failures.select_undefined_column);
+                }
+            }
+        }
+        let json = serde_json::to_string(&sim.summary()).unwrap();
+        prop_assert!(!json.contains("NaN"));
+    }
+
     /// With inserts only, a restore loses exactly writes_per_second × seconds since the backup.
     #[test]
     fn insert_only_restore_loss_is_exact(rows in 10i64..200_000, wps in 1u32..3_000, wait in 1u32..600, gap in 0u32..300, seed in any::<u64>()) {
@@ -222,6 +296,7 @@ proptest! {
         prop_assert_eq!(sim.now_seconds().fract(), 0.0);
         let t0 = sim.now_seconds();
         sim.act(Action::Backup);
+        prop_assert!(sim.act(Action::DeployNewOnly).accepted);
         prop_assert!(sim.act(Action::Contract).accepted);
         sim.advance(wait as f64);
         let expect = (wps as f64 * (sim.now_seconds() - t0)).round() as u64;
@@ -276,6 +351,9 @@ proptest! {
                     Action::DualWrite => ActionKind::DualWrite,
                     Action::Backfill => ActionKind::Backfill,
                     Action::SwitchReads => ActionKind::SwitchReads,
+                    // A new field has no old column to stop naming.
+                    Action::DeployNewOnly if sc.kind == Kind::RequiredField => return None,
+                    Action::DeployNewOnly => ActionKind::DeployNewOnly,
                     Action::Contract => ActionKind::Contract,
                     Action::Rollback => ActionKind::Rollback,
                     Action::Rollforward => ActionKind::Rollforward,

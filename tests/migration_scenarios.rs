@@ -91,3 +91,83 @@ fn expect_check_reports_misses() {
     assert_eq!(misses.len(), 2, "{misses:?}");
     assert!(misses[0].contains("final_phase"));
 }
+
+fn shipped(name: &str) -> Scenario {
+    load(&PathBuf::from(format!("{}/content/scenarios/migration/{name}.toml", env!("CARGO_MANIFEST_DIR"))))
+}
+
+fn data_events(sim: &Sim, kind: EventKind) -> Vec<(f64, EventData)> {
+    sim.events().iter().filter(|e| e.kind == kind).filter_map(|e| e.data.clone().map(|d| (e.second, d))).collect()
+}
+
+/// Issue 21, item 2: a `CHECK … NOT VALID` is enforced on every UPDATE from the
+/// moment it is added, so after a failed VALIDATE every update of a row that
+/// is still NULL fails with SQLSTATE 23514 until the row is filled.
+#[test]
+fn a_not_valid_check_rejects_updates_of_null_rows_after_a_failed_validate() {
+    let sc = shipped("required-field-validate-fails");
+    let updates_per_second = sc.writes_per_second * (1.0 - sc.insert_share);
+    let mut sim = Sim::new(sc.clone()).unwrap();
+    // Up to the first contract (after dual write + 90 s): nothing rejected.
+    sim.advance(121.0);
+    assert_eq!(sim.state().failures, StatementFailures::default());
+    sim.advance(1.5); // t = 122.5 s: the check was added at 122 s
+    let st = sim.state();
+    let share_now = st.rows_pending as f64 / st.total_rows as f64;
+    sim.advance(77.5); // t = 200 s: VALIDATE has failed
+    assert!(sim.summary().contract_failed);
+    let failing = data_events(&sim, EventKind::StatementsFailing);
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    let (at, data) = &failing[0];
+    let EventData::StatementsFailing { statement, sqlstate, share, .. } = data else { unreachable!() };
+    assert_eq!((*statement, *sqlstate), (Statement::Update, SqlState::CheckViolation));
+    assert_eq!(sqlstate.code(), "23514");
+    // It starts with ADD CONSTRAINT, not when VALIDATE fails.
+    let added = sim.events().iter().find(|e| e.kind == EventKind::PhaseStarted && e.second > 100.0).unwrap().second;
+    assert_eq!(*at, added);
+    assert!((share - share_now).abs() < 0.001, "share {share} of updates hit NULL rows ({share_now})");
+    let st = sim.state();
+    let pending = st.rows_pending as f64;
+    assert!(*share > 0.4 && *share < 0.6, "about half the rows are still NULL: {share}");
+    // While nothing fills them, the rejected updates follow updates/s × NULL share.
+    let (f0, total0) = (st.failures.update_check_violation, st.total_rows);
+    sim.advance(500.0); // t = 700 s, before the fix forward at 722 s
+    let st = sim.state();
+    assert_eq!(st.rows_pending as f64, pending, "the dual-write build fills every insert; nothing fills old rows");
+    let mid_total = (total0 + st.total_rows) as f64 / 2.0;
+    let want = updates_per_second * 500.0 * pending / mid_total;
+    let got = (st.failures.update_check_violation - f0) as f64;
+    assert!((got - want).abs() / want < 0.03, "rejected updates {got}, expected about {want}");
+    // Every instance writes customer_type: no insert fails, and nothing else is rejected.
+    assert_eq!(st.failures.insert_check_violation, 0);
+    assert_eq!(st.writes_rejected, st.failures.update_check_violation);
+    // The repair pass fills the NULL rows: the rejections stop, and the event says how many failed.
+    let summary = sim.run_to_end();
+    let recovered = data_events(&sim, EventKind::StatementsRecovered);
+    assert_eq!(recovered.len(), 1, "{recovered:?}");
+    let EventData::StatementsRecovered { statement, sqlstate, failed, .. } = &recovered[0].1 else { unreachable!() };
+    assert_eq!((*statement, *sqlstate), (Statement::Update, SqlState::CheckViolation));
+    assert_eq!(*failed, summary.failures.update_check_violation);
+    assert!(recovered[0].0 > 722.0);
+    assert_eq!(summary.rows_pending, 0);
+    assert!(sim.state().not_null, "the second contract succeeds");
+    assert!(sc.expect.check(&summary).is_empty(), "{:?}", sc.expect.check(&summary));
+}
+
+/// Dropping the constraint (the rollback of a required field) stops the
+/// rejected updates at once.
+#[test]
+fn rolling_back_the_check_stops_rejecting_updates() {
+    let mut sc = shipped("required-field-validate-fails");
+    sc.actions.truncate(4);
+    let mut sim = Sim::new(sc).unwrap();
+    sim.advance(300.0);
+    let before = sim.state().failures.update_check_violation;
+    assert!(before > 0);
+    let out = sim.act(Action::Rollback);
+    assert!(out.accepted, "{}", out.message);
+    assert_eq!(sim.rollback_preview().method, RollbackMethod::SwitchBack, "the check is gone");
+    sim.advance(300.0);
+    assert_eq!(sim.state().failures.update_check_violation, before);
+    assert_eq!(data_events(&sim, EventKind::StatementsRecovered).len(), 1);
+}

@@ -14,9 +14,11 @@
 //! switch or rollback is visible in the very next tick, without a redeploy.
 
 use super::flags::enabled_share;
+use super::histogram::Layout;
 use super::judge::{judge, JudgeClass, Judgement};
 use super::model::{apply_faults, draw, Behaviour, Component, Draw, Gauss};
-use super::scenario::{Action, Compare, FaultKind, GateAction, Metric, Outcome, Scenario, Step};
+use super::scenario::{Action, Compare, FaultKind, GateAction, Metric, Outcome, Routing, Scenario, Step};
+use super::users::{share_active, share_hit};
 use super::slo::{budget_requests, burn_rate, FAST_BURN, FAST_WINDOWS, SLOW_BURN, SLOW_WINDOWS};
 use super::stats::LogNormal;
 use crate::core::rng::Rng;
@@ -298,16 +300,19 @@ pub struct Summary {
     pub total_requests: u64,
     /// Requests that met a fault (a regressed version, flag on).
     pub degraded_requests: u64,
-    /// Users who met the regression: degraded requests / requests per user
-    /// (routing is sticky per user, as flag stickiness and header routing
-    /// make it).
+    /// The routing mode the user counts assume (the scenario's `routing`).
+    pub routing: Routing,
+    /// Users who met the regression, under `routing` ([`super::users`]):
+    /// per request, a user with `k` requests in a minute at degraded share
+    /// `d` escapes with probability `(1 − d)^k`; sticky, only the users in
+    /// the degraded share can meet it.
     pub users_affected: u64,
     /// All users in the run: requests / requests per user.
     pub users_total: u64,
-    /// Share of the requests served from the first degraded minute to the
-    /// last (the incident) that never met the regression, 0–1: the blast
-    /// radius the canary and its gates spared ("95 % of users never saw
-    /// it"). None when nothing was degraded.
+    /// Share of the users active from the first degraded minute to the last
+    /// (the incident) who never met the regression, 0–1, under `routing`:
+    /// the blast radius the canary and its gates spared ("90 % of users
+    /// never saw it"). None when nothing was degraded.
     #[serde(serialize_with = "ser::opt_sig6")]
     pub spared_share: Option<f64>,
     /// Share of the SLO window's error budget the release consumed.
@@ -363,40 +368,52 @@ struct GateRuntime {
     inconclusive_reported: bool,
 }
 
-/// Prefix sums of per-minute quantities (index `t + 1` holds minutes `0..=t`).
+/// Prefix sums of per-minute quantities (index `t + 1` holds minutes
+/// `0..=t`), latency histograms included: row `t + 1` of `hist` holds each
+/// bucket's count over minutes `0..=t`, so a window's histogram is the
+/// difference of two rows and a check costs O(buckets), whatever the window.
 #[derive(Debug, Clone, PartialEq)]
 struct Prefix {
     req: Vec<f64>,
     err: Vec<f64>,
     conv: Vec<f64>,
-    lp95: Vec<f64>,
-    lp99: Vec<f64>,
     cpu: Vec<f64>,
+    layout: Layout,
+    hist: Vec<u64>,
 }
 
 impl Prefix {
-    fn new(cap: usize) -> Prefix {
+    fn new(cap: usize, layout: Layout) -> Prefix {
         let mk = || {
             let mut v = Vec::with_capacity(cap + 1);
             v.push(0.0);
             v
         };
-        Prefix { req: mk(), err: mk(), conv: mk(), lp95: mk(), lp99: mk(), cpu: mk() }
+        let slots = layout.slots();
+        let mut hist = Vec::with_capacity((cap + 1) * slots);
+        hist.resize(slots, 0);
+        Prefix { req: mk(), err: mk(), conv: mk(), cpu: mk(), layout, hist }
     }
 
-    fn push(&mut self, d: &Draw) {
+    fn push(&mut self, d: &Draw, counts: &[u64]) {
         let n = d.requests as f64;
         let last = |v: &Vec<f64>| *v.last().unwrap_or(&0.0);
-        let (ln95, ln99) = if d.requests > 0 { (d.lp95 * n, d.lp99 * n) } else { (0.0, 0.0) };
         self.req.push(last(&self.req) + n);
         self.err.push(last(&self.err) + d.errors as f64);
         self.conv.push(last(&self.conv) + d.conversions as f64);
-        self.lp95.push(last(&self.lp95) + ln95);
-        self.lp99.push(last(&self.lp99) + ln99);
         self.cpu.push(last(&self.cpu) + d.cpu * n);
+        let slots = self.layout.slots();
+        let start = self.hist.len() - slots;
+        for k in 0..slots {
+            let v = self.hist[start + k] + counts.get(k).copied().unwrap_or(0);
+            self.hist.push(v);
+        }
     }
 
     /// Pooled value of a metric over minutes `from..=to`, and its requests.
+    /// Latency: the quantile of the window's summed bucket counts
+    /// ([`Layout::quantile`], Prometheus' `histogram_quantile` over
+    /// `sum by (le)`), i.e. of every request in the window.
     fn window(&self, metric: Metric, from: u32, to: u32) -> (Option<f64>, f64) {
         let (a, b) = (from as usize, to as usize + 1);
         if b >= self.req.len() || a >= b {
@@ -407,14 +424,37 @@ impl Prefix {
         if n < 0.5 {
             return (None, 0.0);
         }
+        let slots = self.layout.slots();
+        let (ra, rb) = (a * slots, b * slots);
+        let bucket = |k: usize| self.hist[rb + k] - self.hist[ra + k];
         let v = match metric {
-            Metric::ErrorRate => sum(&self.err) / n,
-            Metric::Kpi => sum(&self.conv) / n,
-            Metric::Cpu => sum(&self.cpu) / n,
-            Metric::LatencyP95 => (sum(&self.lp95) / n).exp(),
-            Metric::LatencyP99 => (sum(&self.lp99) / n).exp(),
+            Metric::ErrorRate => Some(sum(&self.err) / n),
+            Metric::Kpi => Some(sum(&self.conv) / n),
+            Metric::Cpu => Some(sum(&self.cpu) / n),
+            Metric::LatencyP95 => self.layout.quantile_by(bucket, 0.95),
+            Metric::LatencyP99 => self.layout.quantile_by(bucket, 0.99),
         };
-        (Some(v), n)
+        (v, n)
+    }
+}
+
+/// Bucket probabilities of the latest latency distribution a slice drew
+/// from, recomputed only when the distribution changes.
+#[derive(Debug, Clone, PartialEq)]
+struct CdfCache {
+    key: Option<[u64; 5]>,
+    cdf: Vec<f64>,
+}
+
+impl CdfCache {
+    fn get(&mut self, layout: &Layout, b: &Behaviour) -> &[f64] {
+        let key = b.latency_key();
+        if self.key != Some(key) {
+            let (parts, n) = b.latency_parts();
+            layout.cdf(&parts[..n], &mut self.cdf);
+            self.key = Some(key);
+        }
+        &self.cdf
     }
 }
 
@@ -469,6 +509,8 @@ pub struct Sim {
     last_exposed: Option<u32>,
     exposed_now: bool,
     degraded_requests: f64,
+    /// Each minute's degraded share of all requests (for users affected).
+    degraded_share: Vec<f64>,
     detection: Option<Detection>,
     new_failed: u64,
     excess_failed: f64,
@@ -479,6 +521,47 @@ pub struct Sim {
     rolled_forward_after_rollback: bool,
     /// This minute's slices, visible to the judge before the tick is stored.
     current: (SliceMetrics, SliceMetrics),
+    /// Bucket probabilities for stable's and the canary's latency.
+    cdf_cache: [CdfCache; 2],
+    /// This minute's latency histograms (stable, canary).
+    counts: [Vec<u64>; 2],
+}
+
+/// The latency buckets a run keeps: from a floor one standard deviation
+/// below the fastest version's median (after any speed-up fault) to a
+/// ceiling 5.5 standard deviations above the slowest version's median
+/// (after every slow-down fault and the worst queueing a CPU leak causes).
+/// Window quantiles at p95 and p99 land far inside; a latency outside falls
+/// in the first bucket or the `+Inf` bucket, as in Prometheus.
+fn latency_layout(sc: &Scenario) -> Layout {
+    let specs = [sc.baseline, sc.canary_spec(), sc.hotfix_spec()];
+    let mut down = 1.0f64;
+    let mut up = 1.0f64;
+    let mut leak = false;
+    for f in &sc.faults {
+        if !f.factor.is_finite() {
+            continue;
+        }
+        match f.kind {
+            FaultKind::Latency => {
+                let x = f.factor.max(1e-6);
+                down *= x.min(1.0);
+                up *= x.max(1.0);
+            }
+            FaultKind::SaturationLeak => leak = true,
+            _ => {}
+        }
+    }
+    let mut lo = f64::INFINITY;
+    let mut hi = 0.0f64;
+    for spec in &specs {
+        let c = Component::from_spec(spec);
+        lo = lo.min((c.mu - c.sigma).exp() * down);
+        // Queueing stretches latency by up to (1 - u0) / (1 - 0.99).
+        let queue = if leak { ((1.0 - c.cpu) / 0.01).max(1.0) } else { 1.0 };
+        hi = hi.max((c.mu + 5.5 * c.sigma).exp() * up * queue);
+    }
+    Layout::covering(lo, hi)
 }
 
 impl Sim {
@@ -489,6 +572,8 @@ impl Sim {
         let horizon = sc.minutes as usize;
         let flag_share = enabled_share(&sc.flag.name, sc.flag.rollout_percent);
         let gate_labels = sc.gates.iter().map(|g| g.label()).collect();
+        let layout = latency_layout(&sc);
+        let cache = CdfCache { key: None, cdf: Vec::with_capacity(layout.slots()) };
         Sim {
             rng: Rng::new(sc.seed),
             minute: 0,
@@ -514,8 +599,8 @@ impl Sim {
             gate_labels,
             judge_minutes: 0,
             live_since: None,
-            canary_hist: Prefix::new(horizon),
-            stable_hist: Prefix::new(horizon),
+            canary_hist: Prefix::new(horizon, layout),
+            stable_hist: Prefix::new(horizon, layout),
             total_err: {
                 let mut v = Vec::with_capacity(horizon + 1);
                 v.push(0.0);
@@ -529,6 +614,7 @@ impl Sim {
             last_exposed: None,
             exposed_now: false,
             degraded_requests: 0.0,
+            degraded_share: Vec::with_capacity(horizon),
             detection: None,
             new_failed: 0,
             excess_failed: 0.0,
@@ -538,6 +624,8 @@ impl Sim {
             hotfixes: 0,
             rolled_forward_after_rollback: false,
             current: (SliceMetrics::default(), SliceMetrics::default()),
+            cdf_cache: [cache.clone(), cache],
+            counts: [vec![0; layout.slots()], vec![0; layout.slots()]],
             original: scenario,
             sc,
         }
@@ -637,6 +725,25 @@ impl Sim {
     /// Whether the kill switch is on.
     pub fn kill_switch(&self) -> bool {
         self.kill_switch
+    }
+
+    /// The latency buckets this run keeps ([`Layout`]).
+    pub fn latency_layout(&self) -> Layout {
+        self.stable_hist.layout
+    }
+
+    /// The latency histogram of minutes `from..=to` (already simulated) of
+    /// the canary (`canary = true`) or stable: one count per slot of
+    /// [`Sim::latency_layout`], the sum of the minutes' own histograms, as
+    /// a gate pools its window. Empty when the range is not simulated yet.
+    pub fn latency_histogram(&self, canary: bool, from: u32, to: u32) -> Vec<u64> {
+        let p = if canary { &self.canary_hist } else { &self.stable_hist };
+        let slots = p.layout.slots();
+        let (a, b) = (from as usize, to as usize + 1);
+        if a >= b || (b + 1) * slots > p.hist.len() {
+            return Vec::new();
+        }
+        (0..slots).map(|k| p.hist[b * slots + k] - p.hist[a * slots + k]).collect()
     }
 
     /// Each gate's label, in scenario order.
@@ -957,10 +1064,13 @@ impl Sim {
         let n_stable = rpm - n_canary;
         let b_stable = self.behaviour(&self.stable_rel, t);
         let b_canary = self.behaviour(&self.canary_rel, t);
-        let d_stable = draw(&b_stable, n_stable, &mut r.fork(1));
-        let d_canary = draw(&b_canary, n_canary, &mut r.fork(2));
-        self.stable_hist.push(&d_stable);
-        self.canary_hist.push(&d_canary);
+        let layout = self.stable_hist.layout;
+        let [cs, cc] = &mut self.cdf_cache;
+        let [hs, hc] = &mut self.counts;
+        let d_stable = draw(&b_stable, n_stable, &mut r.fork(1), &layout, cs.get(&layout, &b_stable), hs);
+        let d_canary = draw(&b_canary, n_canary, &mut r.fork(2), &layout, cc.get(&layout, &b_canary), hc);
+        self.stable_hist.push(&d_stable, hs);
+        self.canary_hist.push(&d_canary, hc);
         self.current = (SliceMetrics::from_draw(&d_stable), SliceMetrics::from_draw(&d_canary));
         if n_canary > 0 && self.status.live() && self.live_since.is_none() {
             self.live_since = Some(t);
@@ -979,6 +1089,7 @@ impl Sim {
         }
         let degraded = b_stable.degraded_share * n_stable as f64 + b_canary.degraded_share * n_canary as f64;
         self.degraded_requests += degraded;
+        self.degraded_share.push(degraded / rpm.max(1) as f64);
         self.exposed_now = degraded > 0.0;
         if self.exposed_now {
             self.first_exposed.get_or_insert(t);
@@ -1392,7 +1503,9 @@ impl Sim {
         };
         let rpu = self.sc.requests_per_user.max(1e-9);
         let users_total = (self.total_requests as f64 / rpu).round() as u64;
-        let users_affected = (self.degraded_requests / rpu).ceil() as u64;
+        let routing = self.sc.routing;
+        let hit = share_hit(routing, &self.degraded_share, rpu);
+        let users_affected = (users_total as f64 * hit).round() as u64;
         let budget = self.budget();
         let time_to_detect = match (self.first_exposed, &self.detection) {
             (Some(e), Some(d)) => Some(d.minute.saturating_sub(e)),
@@ -1412,12 +1525,13 @@ impl Sim {
             canary_requests: self.new_requests,
             total_requests: self.total_requests,
             degraded_requests: self.degraded_requests.round() as u64,
+            routing,
             users_affected,
             users_total,
             spared_share: match (self.first_exposed, self.last_exposed) {
                 (Some(a), Some(b)) => {
-                    let served = f64::from(b + 1 - a) * self.sc.requests_per_minute as f64;
-                    Some((1.0 - self.degraded_requests / served).clamp(0.0, 1.0))
+                    let active = share_active(b + 1 - a, self.minute, rpu);
+                    Some(if active > 0.0 { (1.0 - hit / active).clamp(0.0, 1.0) } else { 1.0 })
                 }
                 _ => None,
             },

@@ -9,8 +9,11 @@
 //! - [`judge`]: the Kayenta-style statistical judge;
 //! - [`stats`]: normal distribution, log-normal, Mann-Whitney U,
 //!   Hodges-Lehmann;
+//! - [`users`]: users affected per routing mode (per request or sticky);
 //! - [`slo`]: error budget and multiwindow burn-rate alerts;
-//! - [`flags`]: Unleash-style percentage rollout by stable hash.
+//! - [`flags`]: Unleash-style percentage rollout by stable hash;
+//! - [`histogram`]: log-spaced latency histograms, pooled by adding bucket
+//!   counts, read as Prometheus' `histogram_quantile` reads them.
 //!
 //! ```
 //! use rollback_lab::core::canary::{Scenario, Sim, Action};
@@ -24,12 +27,14 @@
 
 pub mod engine;
 pub mod flags;
+pub mod histogram;
 pub mod judge;
 pub mod model;
 pub mod plan;
 pub mod scenario;
 pub mod slo;
 pub mod stats;
+pub mod users;
 
 pub use engine::{
     Event, EventKind, FlagState, GateState, GateStatus, RecordedAction, RolloutStatus, Sim, SliceMetrics, SloState,
@@ -41,7 +46,7 @@ pub use judge::{JudgeClass, Judgement, MetricClass, MetricJudgement};
 pub use scenario::parse_toml;
 pub use scenario::{
     Action, Compare, Expect, Fault, FaultKind, FieldError, FlagConfig, Gate, GateAction, JudgeConfig, Metric, Outcome,
-    Scenario, ScenarioError, ScheduledAction, SloConfig, Step, VersionSpec,
+    Routing, Scenario, ScenarioError, ScheduledAction, SloConfig, Step, VersionSpec,
 };
 
 use serde::Serialize;

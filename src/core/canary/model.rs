@@ -5,11 +5,12 @@
 //! aggregate really has.
 //! - errors: `Binomial(n, error_rate)`;
 //! - KPI: `Binomial(n, kpi)` conversions;
-//! - latency: the sample p95 and p99 of `n` log-normal requests, drawn from
-//!   the asymptotic law of sample quantiles on the log scale,
-//!   `N(ℓ_q, q(1-q) / (n · g(ℓ_q)²))` with `g` the log-latency density, p95
-//!   and p99 correlated as order statistics are
-//!   (`ρ = √(0.95·0.01 / (0.99·0.05)) ≈ 0.44`);
+//! - latency: a histogram of the `n` requests' latencies, a multinomial draw
+//!   over log-spaced buckets with the (log-normal, or mixture of two
+//!   log-normals behind a partly rolled-out flag) distribution's bucket
+//!   probabilities ([`super::histogram`]); the minute's p95 and p99 are read
+//!   from it as Prometheus' `histogram_quantile` does, so a small slice's
+//!   p99 has the bias and spread of a real sample of that size;
 //! - CPU: the fleet's utilisation `u · (1 + 0.5·ε/√n)`: per-request CPU cost
 //!   varies (coefficient of variation 0.5), so a small slice's average is
 //!   noisier. Each version's fleet is sized for its share of traffic (as
@@ -17,7 +18,8 @@
 //!   does not depend on the weight.
 
 use super::scenario::{Fault, FaultKind, VersionSpec};
-use super::stats::{acklam, norm_cdf, norm_pdf, LogNormal, Z95, Z99};
+use super::histogram::{draw_counts, Layout};
+use super::stats::{acklam, LogNormal};
 
 use crate::core::rng::Rng;
 
@@ -131,47 +133,21 @@ impl Behaviour {
         self.mix(|c| c.cpu)
     }
 
-    /// The log of the `q` latency quantile, and the log-latency density
-    /// there (for the sampling noise), given `z = Φ⁻¹(q)` and `φ(z)`.
-    pub fn log_quantile(&self, q: f64, z: f64, pdf_z: f64) -> (f64, f64) {
+    /// The latency distribution as `(weight, mu, sigma)` of `ln ms` per
+    /// component (one, or the new and old code paths behind a flag).
+    pub fn latency_parts(&self) -> ([(f64, f64, f64); 2], usize) {
         match self.other {
-            None => {
-                let l = self.main.mu + self.main.sigma * z;
-                (l, pdf_z / self.main.sigma)
-            }
-            Some((o, w)) => mixture_log_quantile(&self.main, &o, w, q, z),
+            None => ([(1.0, self.main.mu, self.main.sigma), (0.0, 0.0, 1.0)], 1),
+            Some((o, w)) => ([(1.0 - w, self.main.mu, self.main.sigma), (w, o.mu, o.sigma)], 2),
         }
     }
-}
 
-/// Quantile of a two-component log-normal mixture: safeguarded Newton steps
-/// on the mixture CDF, bracketed by the components' own quantiles.
-fn mixture_log_quantile(a: &Component, b: &Component, wb: f64, q: f64, z: f64) -> (f64, f64) {
-    let wa = 1.0 - wb;
-    let cdf = |l: f64| wa * norm_cdf((l - a.mu) / a.sigma) + wb * norm_cdf((l - b.mu) / b.sigma);
-    let pdf = |l: f64| wa * norm_pdf((l - a.mu) / a.sigma) / a.sigma + wb * norm_pdf((l - b.mu) / b.sigma) / b.sigma;
-    let qa = a.mu + a.sigma * z;
-    let qb = b.mu + b.sigma * z;
-    let (mut lo, mut hi) = if qa < qb { (qa, qb) } else { (qb, qa) };
-    let mut l = wa * qa + wb * qb;
-    for _ in 0..40 {
-        let f = cdf(l) - q;
-        if f.abs() < 1e-12 {
-            break;
-        }
-        if f > 0.0 {
-            hi = l;
-        } else {
-            lo = l;
-        }
-        let d = pdf(l);
-        let next = if d > 0.0 { l - f / d } else { f64::NAN };
-        l = if next.is_finite() && next > lo && next < hi { next } else { 0.5 * (lo + hi) };
-        if hi - lo < 1e-12 {
-            break;
-        }
+    /// A key that changes whenever the latency distribution does (for the
+    /// engine's cache of bucket probabilities).
+    pub fn latency_key(&self) -> [u64; 5] {
+        let (o, w) = self.other.map(|(o, w)| ((o.mu, o.sigma), w)).unwrap_or(((0.0, 0.0), 0.0));
+        [self.main.mu.to_bits(), self.main.sigma.to_bits(), o.0.to_bits(), o.1.to_bits(), w.to_bits()]
     }
-    (l, pdf(l).max(1e-12))
 }
 
 /// One minute of one slice, as measured.
@@ -180,19 +156,11 @@ pub(crate) struct Draw {
     pub requests: u64,
     pub errors: u64,
     pub conversions: u64,
-    /// `ln` of the measured p95 and p99 (ms).
-    pub lp95: f64,
-    pub lp99: f64,
+    /// p95 and p99 (ms) read from the minute's histogram.
     pub p95: f64,
     pub p99: f64,
     pub cpu: f64,
 }
-
-/// Correlation of the sample p95 and p99 (as order statistics).
-const RHO_95_99: f64 = 0.438_085_827_115_180_6;
-/// `φ(Φ⁻¹(0.95))` and `φ(Φ⁻¹(0.99))`.
-const PDF_Z95: f64 = 0.103_135_640_375_371_39;
-const PDF_Z99: f64 = 0.026_652_142_203_458_08;
 
 /// Standard normal draws by inversion: a uniform in (0, 1) through Acklam's
 /// approximation of `Φ⁻¹` (error ~1e-9, far below any sampling noise): no
@@ -233,28 +201,24 @@ impl Gauss {
     }
 }
 
-/// Draws a minute of `n` requests from `b`.
-pub(crate) fn draw(b: &Behaviour, n: u64, rng: &mut Rng) -> Draw {
+/// Draws a minute of `n` requests from `b`; its latency histogram goes to
+/// `counts` (one per slot of `layout`, bucket probabilities `cdf` from
+/// [`Layout::cdf`] for `b`).
+pub(crate) fn draw(b: &Behaviour, n: u64, rng: &mut Rng, layout: &Layout, cdf: &[f64], counts: &mut [u64]) -> Draw {
     if n == 0 {
+        counts.iter_mut().for_each(|c| *c = 0);
         return Draw::default();
     }
     let mut g = Gauss;
     let nf = n as f64;
     let errors = g.binomial(rng, n, b.error_rate());
     let conversions = g.binomial(rng, n, b.kpi());
-    let (l95, g95) = b.log_quantile(0.95, Z95, PDF_Z95);
-    let (l99, g99) = b.log_quantile(0.99, Z99, PDF_Z99);
-    let inv_sqrt_n = 1.0 / nf.sqrt();
-    let sd95 = (0.95f64 * 0.05).sqrt() * inv_sqrt_n / g95;
-    let sd99 = (0.99f64 * 0.01).sqrt() * inv_sqrt_n / g99;
-    let z1 = g.next(rng).clamp(-4.0, 4.0);
-    let z2 = g.next(rng).clamp(-4.0, 4.0);
-    let z99 = RHO_95_99 * z1 + (1.0 - RHO_95_99 * RHO_95_99).sqrt() * z2;
-    let lp95 = l95 + sd95 * z1;
-    let lp99 = (l99 + sd99 * z99).max(lp95);
+    draw_counts(cdf, n, rng, counts);
+    let p95 = layout.quantile(counts, 0.95).unwrap_or(0.0);
+    let p99 = layout.quantile(counts, 0.99).unwrap_or(0.0);
     let z3 = g.next(rng).clamp(-4.0, 4.0);
-    let cpu = (b.cpu() * (1.0 + 0.5 * z3 * inv_sqrt_n)).clamp(0.0, 1.0);
-    Draw { requests: n, errors, conversions, lp95, lp99, p95: lp95.exp(), p99: lp99.exp(), cpu }
+    let cpu = (b.cpu() * (1.0 + 0.5 * z3 / nf.sqrt())).clamp(0.0, 1.0);
+    Draw { requests: n, errors, conversions, p95, p99, cpu }
 }
 
 /// Rounds to a multiple of `step` (latency to 0.1 ms, CPU to 0.01 %).
@@ -310,14 +274,6 @@ mod tests {
     }
 
     #[test]
-    fn density_constants_are_right() {
-        assert!((PDF_Z95 - norm_pdf(Z95)).abs() < 1e-15);
-        assert!((PDF_Z99 - norm_pdf(Z99)).abs() < 1e-15);
-        let rho = (0.95f64 * 0.01 / (0.99 * 0.05)).sqrt();
-        assert!((RHO_95_99 - rho).abs() < 1e-15);
-    }
-
-    #[test]
     fn polar_normals_and_binomials_have_the_right_moments() {
         let mut rng = Rng::new(5);
         let mut g = Gauss;
@@ -334,16 +290,5 @@ mod tests {
             assert!((v - wv).abs() < 0.1 * wv.max(1.0), "{n} {p}: var {v} vs {wv}");
             assert!(ks.iter().all(|&k| k <= n as f64));
         }
-    }
-
-    #[test]
-    fn mixture_quantile_lies_between_components() {
-        let a = Component::from_spec(&spec());
-        let mut b = a;
-        b.mu += 1.0;
-        let (l, g) = mixture_log_quantile(&a, &b, 0.5, 0.99, Z99);
-        assert!(l > a.mu + a.sigma * Z99 && l < b.mu + b.sigma * Z99 && g > 0.0);
-        let want = 0.5 * norm_cdf((l - a.mu) / a.sigma) + 0.5 * norm_cdf((l - b.mu) / b.sigma);
-        assert!((want - 0.99).abs() < 1e-9);
     }
 }

@@ -43,6 +43,12 @@ pub struct Scenario {
     /// Average requests one user sends during the run; turns requests into
     /// users for "users affected".
     pub requests_per_user: f64,
+    /// How the weight splits traffic, which decides how many users meet a
+    /// regression: `per_request` (default; Argo `setWeight` through a
+    /// traffic router, Flagger) or `sticky` (a flag keyed on user id,
+    /// header or cookie routing).
+    #[serde(skip_serializing_if = "Routing::is_default")]
+    pub routing: Routing,
     /// Whether gate and judge actions happen automatically (`false`: they
     /// only raise events and a human must act).
     pub automation: bool,
@@ -73,6 +79,35 @@ pub struct Scenario {
     /// What the scenario is meant to show; tests assert it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+}
+
+/// How the canary's weight splits traffic (see [`super::users`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routing {
+    /// Each request goes to the canary with probability `w` on its own, as
+    /// Argo Rollouts `setWeight` through a traffic router (Istio, NGINX,
+    /// SMI, ALB) and Flagger's weighted routing do: a user with `k` requests
+    /// meets the canary with probability `1 − (1 − w)^k`.
+    #[default]
+    PerRequest,
+    /// A user's requests all go the same way: a share `w` of users (a flag
+    /// keyed on user id, header or cookie routing).
+    Sticky,
+}
+
+impl Routing {
+    /// The key as written in TOML and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Routing::PerRequest => "per_request",
+            Routing::Sticky => "sticky",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Routing::PerRequest
+    }
 }
 
 /// How one version behaves at full health.
@@ -537,6 +572,7 @@ impl Default for Scenario {
             minutes: 60,
             requests_per_minute: 10_000,
             requests_per_user: 10.0,
+            routing: Routing::PerRequest,
             automation: true,
             baseline: VersionSpec::default(),
             canary: None,

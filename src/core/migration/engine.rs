@@ -213,6 +213,25 @@ pub(super) struct Counters {
     pub rolled_back: bool,
     pub reads_failing: bool,
     pub writes_rejecting: bool,
+    /// Failed application statements per [statement][sqlstate] (see `stmt_index`).
+    pub stmt_failed: [[f64; 2]; 3],
+    /// Are statements of [statement][sqlstate] failing now (an event was logged)?
+    pub stmt_failing: [[bool; 2]; 3],
+    /// Failed count when the current failing stretch started.
+    pub stmt_failed_at_start: [[f64; 2]; 3],
+}
+
+fn stmt_index(st: Statement, code: SqlState) -> (usize, usize) {
+    let i = match st {
+        Statement::Select => 0,
+        Statement::Insert => 1,
+        Statement::Update => 2,
+    };
+    let j = match code {
+        SqlState::UndefinedColumn => 0,
+        SqlState::CheckViolation => 1,
+    };
+    (i, j)
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -249,13 +268,14 @@ pub(super) struct PhaseRec {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct RollforwardPlan {
     pub fix_build: bool,
-    pub hotfix_reads: bool,
+    /// Deploy the build that no longer names the dropped column.
+    pub deploy_new_only: bool,
     pub job: Option<JobKind>,
 }
 
 impl RollforwardPlan {
     pub fn is_empty(&self) -> bool {
-        !self.fix_build && !self.hotfix_reads && self.job.is_none()
+        !self.fix_build && !self.deploy_new_only && self.job.is_none()
     }
 }
 
@@ -265,6 +285,7 @@ fn action_kind(a: &Action) -> Option<ActionKind> {
         Action::DualWrite => ActionKind::DualWrite,
         Action::Backfill => ActionKind::Backfill,
         Action::SwitchReads => ActionKind::SwitchReads,
+        Action::DeployNewOnly => ActionKind::DeployNewOnly,
         Action::Contract => ActionKind::Contract,
         Action::Rollback => ActionKind::Rollback,
         Action::Rollforward => ActionKind::Rollforward,
@@ -517,7 +538,51 @@ impl Sim {
             self.events_dropped += 1;
             return;
         }
-        self.events.push(Event { second: secs(at), kind, message: message.into(), sql });
+        self.events.push(Event { second: secs(at), kind, message: message.into(), sql, data: None });
+    }
+
+    /// Log a typed event: its message is worded by `messages.rs` from `data`.
+    pub(super) fn log_data(&mut self, kind: EventKind, data: EventData, sql: Option<String>) {
+        if self.events.len() >= MAX_EVENTS {
+            self.events_dropped += 1;
+            return;
+        }
+        let message = super::messages::sentence(&data, &self.v);
+        self.events.push(Event { second: secs(self.now), kind, message, sql, data: Some(data) });
+    }
+
+    /// Count `failed` statements of `st` rejected with `code`, where `share` is
+    /// the share of such statements failing now; log when the failing starts and
+    /// when it ends (by share, so rounding to zero in a short slice is no recovery).
+    fn note_failed(&mut self, st: Statement, code: SqlState, failed: f64, share: f64, column: &str) {
+        let (i, j) = stmt_index(st, code);
+        self.ctr.stmt_failed[i][j] += failed.max(0.0);
+        let failing = share > 0.0;
+        if failing && !self.ctr.stmt_failing[i][j] {
+            self.ctr.stmt_failing[i][j] = true;
+            self.ctr.stmt_failed_at_start[i][j] = self.ctr.stmt_failed[i][j] - failed.max(0.0);
+            let data =
+                EventData::StatementsFailing { statement: st, sqlstate: code, column: column.to_string(), share };
+            self.log_data(EventKind::StatementsFailing, data, None);
+        } else if !failing && self.ctr.stmt_failing[i][j] {
+            self.ctr.stmt_failing[i][j] = false;
+            let n = (self.ctr.stmt_failed[i][j] - self.ctr.stmt_failed_at_start[i][j]).round() as u64;
+            let data =
+                EventData::StatementsRecovered { statement: st, sqlstate: code, column: column.to_string(), failed: n };
+            self.log_data(EventKind::StatementsRecovered, data, None);
+        }
+    }
+
+    /// Failed application statements so far, by statement and SQLSTATE.
+    pub(super) fn statement_failures(&self) -> StatementFailures {
+        let f = &self.ctr.stmt_failed;
+        StatementFailures {
+            select_undefined_column: f[0][0] as u64,
+            insert_undefined_column: f[1][0] as u64,
+            update_undefined_column: f[2][0] as u64,
+            insert_check_violation: f[1][1] as u64,
+            update_check_violation: f[2][1] as u64,
+        }
     }
 
     // ---- time ---------------------------------------------------------------
@@ -886,6 +951,12 @@ impl Sim {
                 self.set_phase_done(Phase::DualWrite, at);
                 self.log_at(at, EventKind::PhaseCompleted, "Dual write is on for every instance.", None);
             }
+            Milestone::DeployNewOnly => {
+                let now = self.now;
+                self.now = at;
+                self.log_data(EventKind::DeployCompleted, EventData::DeployCompleted { build: Build::NewOnly }, None);
+                self.now = now;
+            }
             Milestone::SwitchReads => {
                 self.set_phase_done(Phase::SwitchReads, at);
                 self.log_at(
@@ -963,13 +1034,20 @@ impl Sim {
     }
 
     /// Share of writes per path [OldOnly, Both, NewOnly, NewAfter] at time t.
+    ///
+    /// Each write path is a build's set of statements, the ones the page shows
+    /// (`sql.rs`): the old path names only the old column, dual write
+    /// (`dual_write_sql`) both, the new-only build (`new_only_build_sql`) only the
+    /// new one. Kinds 0 and 1 therefore name the old column; 2 and 3 do not.
     pub(super) fn write_shares(&self, t: u64) -> [f64; 4] {
         let f = self.write.frac(t);
         let mut s = [0.0; 4];
+        // The new-only build leaves the old column stale while it still exists.
+        let new_idx = if self.schema.old_col && self.v.destructive_contract() { 2 } else { 3 };
         let mut add = |p: WritePath, w: f64| match p {
             WritePath::Old => s[0] += w,
             WritePath::Both => s[1] += w,
-            WritePath::New => s[3] += w,
+            WritePath::New => s[new_idx] += w,
         };
         add(self.write.from, 1.0 - f);
         add(self.write.to, f);
@@ -981,27 +1059,52 @@ impl Sim {
         s
     }
 
-    /// Share of reads that use the old column at time t.
-    pub(super) fn old_read_share(&self, t: u64) -> f64 {
-        if self.v.kind == Kind::RequiredField {
-            return 0.0;
-        }
+    /// Share of reads of the app's instances per read path [old, fallback, new]
+    /// at time t (the rollout mixes two paths).
+    pub(super) fn read_shares(&self, t: u64) -> [f64; 3] {
         let f = self.read.frac(t);
-        let mut old = 0.0;
-        if self.read.from == ReadPath::Old {
-            old += 1.0 - f;
-        }
-        if self.read.to == ReadPath::Old {
-            old += f;
-        }
+        let mut s = [0.0; 3];
+        let mut add = |p: ReadPath, w: f64| match p {
+            ReadPath::Old => s[0] += w,
+            ReadPath::NewWithFallback => s[1] += w,
+            ReadPath::New => s[2] += w,
+        };
+        add(self.read.from, 1.0 - f);
+        add(self.read.to, f);
+        s
+    }
+
+    /// Share of all reads that come from another service still reading the old
+    /// column (the `old_readers` fault).
+    fn other_old_readers(&self, t: u64) -> f64 {
         let mut extra: f64 = 0.0;
         for fr in &self.faults {
             if fr.spec.kind == FaultKind::OldReaders && fr.active(t) {
                 extra += fr.spec.share.unwrap_or(0.05);
             }
         }
-        let extra = extra.clamp(0.0, 1.0);
-        extra + (1.0 - extra) * old
+        extra.clamp(0.0, 1.0)
+    }
+
+    /// Share of reads whose statement names the old column at time t: the old
+    /// path, the fallback `COALESCE(new, old)`, and other services' readers.
+    pub(super) fn old_read_share(&self, t: u64) -> f64 {
+        if self.v.kind == Kind::RequiredField {
+            return 0.0;
+        }
+        let s = self.read_shares(t);
+        let extra = self.other_old_readers(t);
+        extra + (1.0 - extra) * (s[0] + s[1])
+    }
+
+    /// Share of writes whose statements name the old column at time t (the old
+    /// path, dual write, a buggy old-only build).
+    pub(super) fn old_write_share(&self, t: u64) -> f64 {
+        if self.v.kind == Kind::RequiredField {
+            return 0.0;
+        }
+        let s = self.write_shares(t);
+        s[0] + s[1]
     }
 
     fn split(&mut self, n: u64, shares: &[f64; 4]) -> [u64; 4] {
@@ -1068,13 +1171,47 @@ impl Sim {
         let mut ins_by = self.split(ins, &shares);
         let mut rejected = 0u64;
         if kind == Kind::RequiredField && self.schema.check {
-            // The NOT VALID check already rejects inserts that leave the column NULL.
-            rejected += ins_by[0];
+            // PostgreSQL: a CHECK added NOT VALID "will still be enforced against
+            // subsequent inserts or updates" (ADD table_constraint [ NOT VALID ],
+            // https://www.postgresql.org/docs/current/sql-altertable.html). An insert
+            // from an instance that does not write the column leaves it NULL and fails
+            // with SQLSTATE 23514 check_violation
+            // (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+            let r = ins_by[0];
             ins_by[0] = 0;
+            self.ctr.writes_rejected += r as f64;
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Insert, SqlState::CheckViolation, r as f64, shares[0], &col);
+        } else if self.ctr.stmt_failing[1][1] {
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Insert, SqlState::CheckViolation, 0.0, 0.0, &col);
+        }
+        // A dropped column: PostgreSQL resolves every column a statement names, so
+        // an INSERT or UPDATE that still names the old column fails with SQLSTATE
+        // 42703 undefined_column (https://www.postgresql.org/docs/current/errcodes-appendix.html;
+        // DROP COLUMN, https://www.postgresql.org/docs/current/sql-altertable.html:
+        // "the column … is removed from the table"). The builds whose statements
+        // name it: the old path, dual write, a buggy old-only build (write kinds 0
+        // and 1). Only a build that no longer names it (the new-only build, or a
+        // buggy new-only one) still writes.
+        let dropped = !self.schema.old_col && self.v.destructive_contract();
+        let old_name = self.v.old.clone();
+        if dropped {
+            let r = ins_by[0] + ins_by[1];
+            ins_by[0] = 0;
+            ins_by[1] = 0;
+            self.ctr.writes_rejected += r as f64;
+            self.note_failed(Statement::Insert, SqlState::UndefinedColumn, r as f64, shares[0] + shares[1], &old_name);
+        } else if self.ctr.stmt_failing[1][0] {
+            self.note_failed(Statement::Insert, SqlState::UndefinedColumn, 0.0, 0.0, &old_name);
         }
         if (kind == Kind::RequiredField && self.schema.not_null) || (kind == Kind::EnumValue && self.schema.strict_api)
         {
-            for k in ins_by.iter_mut() {
+            for (i, k) in ins_by.iter_mut().enumerate() {
+                if kind == Kind::EnumValue && i < 2 {
+                    // Only the new-only build stopped accepting PENDING.
+                    continue;
+                }
                 let r = rround(*k as f64 * legacy, &mut self.rng_alloc).min(*k);
                 *k -= r;
                 rejected += r;
@@ -1085,13 +1222,9 @@ impl Sim {
             if !self.ctr.writes_rejecting {
                 self.ctr.writes_rejecting = true;
                 let why = match kind {
-                    Kind::RequiredField if self.schema.not_null => format!(
+                    Kind::RequiredField => format!(
                         "POST /v1/orders without customerType now gets 400: {:.0}% of clients still do not send it.",
                         legacy * 100.0
-                    ),
-                    Kind::RequiredField => format!(
-                        "Inserts that leave {} NULL violate the new check constraint and are rejected.",
-                        self.v.new
                     ),
                     _ => format!(
                         "Writes that send PENDING now get 400: {:.0}% of clients still send it.",
@@ -1140,9 +1273,46 @@ impl Sim {
             }
         }
 
+        // Updates rejected by a CHECK … NOT VALID. PostgreSQL checks every CHECK
+        // constraint, valid or NOT VALID, on each row an UPDATE writes: "the
+        // constraint will still be enforced against subsequent inserts or updates"
+        // (https://www.postgresql.org/docs/current/sql-altertable.html, ADD
+        // table_constraint [ NOT VALID ]; "the check constraint expression should
+        // involve the column constrained" is no exemption: an UPDATE that leaves the
+        // column as it was still writes a new row version that must pass). An
+        // ordinary order update does not set customer_type, so it fails with SQLSTATE
+        // 23514 check_violation
+        // (https://www.postgresql.org/docs/current/errcodes-appendix.html) whenever
+        // the row it updates still has the column NULL: from ADD CONSTRAINT, through
+        // the VALIDATE scan and, after a VALIDATE that failed, until the row is filled
+        // or the constraint is dropped. (Only the backfill and repair set the column.)
+        let mut upd = upd;
+        if kind == Kind::RequiredField && self.schema.check && !touches {
+            let null_share = self.t.count(NULL) as f64 / self.t.total().max(1) as f64;
+            let r = rround(upd as f64 * null_share, &mut self.rng_alloc).min(upd);
+            upd -= r;
+            self.ctr.writes_rejected += r as f64;
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Update, SqlState::CheckViolation, r as f64, null_share, &col);
+        } else if self.ctr.stmt_failing[2][1] {
+            let col = self.v.new.clone();
+            self.note_failed(Statement::Update, SqlState::CheckViolation, 0.0, 0.0, &col);
+        }
+
         // Updates: distinct rows hit, per path.
         let n_total = self.t.total().max(1) as f64;
-        let upd_by = self.split(upd, &shares);
+        let mut upd_by = self.split(upd, &shares);
+        // Updates naming the dropped column fail with 42703 (see the inserts above).
+        if dropped {
+            let r = upd_by[0] + upd_by[1];
+            upd_by[0] = 0;
+            upd_by[1] = 0;
+            upd -= r;
+            self.ctr.writes_rejected += r as f64;
+            self.note_failed(Statement::Update, SqlState::UndefinedColumn, r as f64, shares[0] + shares[1], &old_name);
+        } else if self.ctr.stmt_failing[2][0] {
+            self.note_failed(Statement::Update, SqlState::UndefinedColumn, 0.0, 0.0, &old_name);
+        }
         for (pi, wk) in WRITE_KINDS.iter().enumerate() {
             let u = upd_by[pi];
             if u == 0 {
@@ -1220,38 +1390,35 @@ impl Sim {
             return;
         }
         let total = self.t.total().max(1) as f64;
-        let old_share = self.old_read_share(t);
+        let [on_old, on_fallback, on_new] = self.read_shares(t);
+        let extra = self.other_old_readers(t);
         let (null_s, nst_s, ost_s) = if self.schema.new_col {
             let c = self.t.counts();
             (c[NULL] as f64 / total, c[NSTALE] as f64 / total, c[OSTALE] as f64 / total)
         } else {
             (0.0, 0.0, 0.0)
         };
-        let failing = if !self.schema.old_col {
-            let fail = reads * old_share + reads * (1.0 - old_share) * null_s;
+        let old_name = self.v.old.clone();
+        if !self.schema.old_col {
+            // A SELECT that names a dropped column fails as a whole with SQLSTATE
+            // 42703 undefined_column, whatever the row: the old path, the fallback
+            // `COALESCE(new, old)` and other services' readers all name it
+            // (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+            let share = extra + (1.0 - extra) * (on_old + on_fallback);
+            let fail = reads * share;
             self.ctr.failed_reads += fail;
-            fail > 0.0
+            self.note_failed(Statement::Select, SqlState::UndefinedColumn, fail, share, &old_name);
+            // The new-only build reads NULL for rows that were never copied.
+            self.ctr.stale_reads += reads * (1.0 - extra) * on_new * null_s;
         } else {
-            self.ctr.stale_reads += reads * old_share * ost_s + reads * (1.0 - old_share) * nst_s;
-            false
-        };
-        if failing && !self.ctr.reads_failing {
-            self.ctr.reads_failing = true;
-            let msg = if old_share > 0.0 {
-                format!(
-                    "Reads fail: {:.0}% of reads still use {}, which no longer exists (ERROR: column \"{}\" does not exist).",
-                    old_share * 100.0,
-                    self.v.old,
-                    self.v.old
-                )
-            } else {
-                format!("Reads of rows whose {} is NULL fail: their fallback column was dropped.", self.v.new)
-            };
-            self.log(EventKind::ReadsFailing, msg, None);
-        } else if !failing && self.ctr.reads_failing {
-            self.ctr.reads_failing = false;
-            self.log(EventKind::ReadsFailing, "Reads succeed again.", None);
+            if self.ctr.stmt_failing[0][0] {
+                self.note_failed(Statement::Select, SqlState::UndefinedColumn, 0.0, 0.0, &old_name);
+            }
+            let app = 1.0 - extra;
+            self.ctr.stale_reads +=
+                reads * ((extra + app * on_old) * ost_s + app * on_fallback * nst_s + app * on_new * (nst_s + null_s));
         }
+        self.ctr.reads_failing = self.ctr.stmt_failing[0][0];
     }
 
     // ---- replica lag --------------------------------------------------------
@@ -1817,7 +1984,7 @@ impl Sim {
                         at,
                         EventKind::PhaseStarted,
                         format!(
-                            "CHECK ({} IS NOT NULL) NOT VALID added: new rows must have it. VALIDATE scans {} rows (~{}), writes continue.",
+                            "CHECK ({} IS NOT NULL) NOT VALID added: every row inserted or updated from now on must pass it. VALIDATE scans {} rows (~{}), writes continue.",
                             self.v.new,
                             fmt_n(self.t.total()),
                             fmt_dur(secs(dur))
@@ -1840,10 +2007,8 @@ impl Sim {
     fn drop_old_column(&mut self, at: u64) {
         let lost = self.t.drop_old_column();
         self.schema.old_col = false;
-        if self.v.kind == Kind::EnumValue {
-            self.schema.strict_api = true;
-        }
-        self.write.set_now(WritePath::New);
+        // The drop changes no running build: statements that still name the
+        // column fail from now on (see `run_slice` and `account_reads`).
         self.t.close_tail();
         self.adopt_next_insert = true;
         self.ctr.values_lost_at_contract += lost;
@@ -1852,12 +2017,7 @@ impl Sim {
         self.log_at(
             at,
             EventKind::PhaseCompleted,
-            format!(
-                "Column {} dropped; the app writes only {}.{}",
-                self.v.old,
-                self.v.new,
-                if self.v.kind == Kind::EnumValue { " PENDING is no longer accepted." } else { "" }
-            ),
+            format!("Column {} dropped.", self.v.old),
             Some(self.v.contract_sql(false)),
         );
         if lost > 0 {
@@ -1885,7 +2045,7 @@ impl Sim {
                 at,
                 EventKind::Failed,
                 format!(
-                    "ERROR: check constraint \"{t}_{n}_not_null\" of relation \"{t}\" is violated by some row — {} rows are still NULL. NOT NULL was not set; the NOT VALID check stays and rejects NULL inserts until you roll back or backfill and retry.",
+                    "ERROR: check constraint \"{t}_{n}_not_null\" of relation \"{t}\" is violated by some row — {} rows are still NULL. NOT NULL was not set; the NOT VALID check stays and rejects every insert and every update of a row that leaves it NULL until you roll back or backfill and retry.",
                     fmt_n(nulls),
                     t = self.v.table,
                     n = self.v.new
@@ -2025,6 +2185,10 @@ impl Sim {
                 }
                 Ok("switching reads".into())
             }
+            Action::DeployNewOnly => {
+                self.deploy_new_only();
+                Ok("deploying the build that no longer names the old column".into())
+            }
             Action::Contract => self.contract(),
             Action::Rollback => self.rollback(),
             Action::Rollforward => self.rollforward(),
@@ -2139,6 +2303,33 @@ impl Sim {
                 ),
                 None,
             );
+        }
+    }
+
+    /// The contract's first move: roll out the build whose statements name only
+    /// the new column (reads and writes), over `deploy_seconds` like any deploy.
+    fn deploy_new_only(&mut self) {
+        let now = self.now;
+        let dur = us_of(self.sc.deploy_seconds);
+        if self.phase != Phase::Contract {
+            self.phase_before_contract = self.phase;
+            self.set_phase_running(Phase::Contract);
+        }
+        if self.v.kind == Kind::EnumValue {
+            // The build that no longer names the old column stops accepting PENDING.
+            self.schema.strict_api = true;
+        }
+        self.write.start_to(WritePath::New, now, dur, Some(Milestone::DeployNewOnly));
+        self.read.start_to(ReadPath::New, now, dur, None);
+        self.t.close_tail();
+        self.adopt_next_insert = true;
+        self.log_data(
+            EventKind::DeployStarted,
+            EventData::DeployStarted { build: Build::NewOnly, seconds: secs(dur) },
+            Some(self.v.new_only_build_sql()),
+        );
+        if dur == 0 {
+            self.process_timers();
         }
     }
 
@@ -2299,10 +2490,11 @@ impl Sim {
         let mut plan = RollforwardPlan::default();
         let buggy_live = self.faults.iter().any(|f| f.spec.kind == FaultKind::BuggyDualWrite && f.active(now));
         plan.fix_build = buggy_live && self.schema.old_col && self.write.to == WritePath::Both;
-        plan.hotfix_reads = !self.schema.old_col
+        // After the drop, every statement naming the old column fails until a
+        // build that no longer names it runs everywhere: fixing forward deploys it.
+        plan.deploy_new_only = !self.schema.old_col
             && self.v.destructive_contract()
-            && self.old_read_share(now) > 0.0
-            && self.read.to == ReadPath::Old;
+            && (self.write.to != WritePath::New || self.read.to != ReadPath::New);
         if self.schema.new_col && self.schema.old_col && self.job_active().is_none() {
             let stopped = self.job.as_deref().is_some_and(|j| j.status == JobStatus::Stopped);
             if self.mismatches() > 0 {
@@ -2325,21 +2517,9 @@ impl Sim {
             self.fix_buggy(now + dur);
             did.push("redeploy the fixed build");
         }
-        if plan.hotfix_reads {
-            self.read.start_to(ReadPath::NewWithFallback, now, dur, Some(Milestone::SwitchReads));
-            if let Some(i) = phase_index(Phase::SwitchReads) {
-                self.timeline[i].status = PhaseStatus::Running;
-                self.timeline[i].started = Some(now);
-            }
-            self.log(
-                EventKind::Rollforward,
-                format!(
-                    "Hotfix: deploying reads from {} (the dropped column cannot come back without a restore).",
-                    self.v.new
-                ),
-                Some(self.v.switch_reads_sql()),
-            );
-            did.push("hot-fix reads");
+        if plan.deploy_new_only {
+            self.deploy_new_only();
+            did.push("deploy the build that no longer names the dropped column");
         }
         match plan.job {
             Some(kind) if plan.fix_build => {
@@ -2363,9 +2543,6 @@ impl Sim {
                 did.push("repair drifted and NULL rows");
             }
             None => {}
-        }
-        if plan.hotfix_reads && dur == 0 {
-            self.process_timers();
         }
         let msg = format!("Fix forward: {}.", did.join(", "));
         self.log(EventKind::Rollforward, msg.clone(), None);
@@ -2466,7 +2643,7 @@ impl Sim {
             )
         } else if copied > 0 {
             format!(
-                "Before contract, both columns exist: turn the flags off and reads and writes go back to {}. {} rows were written only to {} by a buggy build: copy them back first, then drop {}. 0 rows lost.",
+                "Before contract, both columns exist: turn the flags off and reads and writes go back to {}. {} rows were written only to {} (by the build that no longer names the old column, or a buggy one): copy them back first, then drop {}. 0 rows lost.",
                 self.v.old,
                 fmt_n(copied),
                 self.v.new,
@@ -2739,6 +2916,9 @@ impl Sim {
                             self.sc.max_lag_ms as u64,
                         ),
                         Phase::SwitchReads => self.v.switch_reads_sql(),
+                        _ if self.v.destructive_contract() => {
+                            format!("{}\n{}", self.v.new_only_build_sql(), self.v.contract_sql(false))
+                        }
                         _ => self.v.contract_sql(false),
                     },
                     safe_to_roll_back: *p <= last_safe,
@@ -2802,6 +2982,7 @@ impl Sim {
             writes_rejected: self.ctr.writes_rejected as u64,
             writes_blocked: self.ctr.writes_blocked as u64,
             reads_blocked: self.ctr.reads_blocked as u64,
+            failures: self.statement_failures(),
             last_safe_rollback_phase: last_safe,
             busy: self.busy(),
             active_faults,
@@ -2832,6 +3013,7 @@ impl Sim {
             writes_rejected: self.ctr.writes_rejected as u64,
             writes_blocked: self.ctr.writes_blocked as u64,
             reads_blocked: self.ctr.reads_blocked as u64,
+            failures: self.statement_failures(),
             contract_failed: self.ctr.contract_failed,
             validation_found_problem: self.ctr.validation_found_problem,
             validations_run: self.ctr.validations_run,

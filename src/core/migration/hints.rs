@@ -4,13 +4,15 @@
 use super::engine::{fmt_n, JobKind, Sim};
 use super::report::{Action, ActionHint, ReadPath, RollbackMethod, WritePath};
 use super::scenario::{validate_fault, ActionKind, FaultKind, Kind, Phase};
+use super::table::NSTALE;
 
 /// Every action kind, in button order.
-const ALL: [ActionKind; 11] = [
+const ALL: [ActionKind; 12] = [
     ActionKind::Expand,
     ActionKind::DualWrite,
     ActionKind::Backfill,
     ActionKind::SwitchReads,
+    ActionKind::DeployNewOnly,
     ActionKind::Contract,
     ActionKind::Rollback,
     ActionKind::Rollforward,
@@ -52,6 +54,12 @@ impl Sim {
                 if self.write.to == WritePath::Both && !buggy {
                     return Err("dual write is already on".into());
                 }
+                if self.write.to == WritePath::New {
+                    return Err(format!(
+                        "the build that names only {} is deployed: roll back to return to dual write",
+                        v.new
+                    ));
+                }
             }
             Action::Backfill | Action::Repair => {
                 if !s.new_col {
@@ -67,8 +75,21 @@ impl Sim {
                 if !s.new_col {
                     return Err(format!("column {} does not exist yet", v.new));
                 }
-                if self.read.to == ReadPath::NewWithFallback {
+                if self.read.to != ReadPath::Old {
                     return Err("reads already use the new column".into());
+                }
+            }
+            Action::DeployNewOnly => {
+                if !v.destructive_contract() {
+                    return Err(
+                        "a new field has no old column to stop naming: its contract is the NOT NULL constraint".into(),
+                    );
+                }
+                if !s.new_col {
+                    return Err(format!("column {} does not exist yet: expand first", v.new));
+                }
+                if self.write.to == WritePath::New && self.read.to == ReadPath::New {
+                    return Err(format!("the build that names only {} is already deployed", v.new));
                 }
             }
             Action::Contract => {
@@ -149,13 +170,35 @@ impl Sim {
                     ));
                 }
             }
+            ActionKind::DeployNewOnly => {
+                let pending = self.pending_rows();
+                let stale = if self.schema.old_col && self.schema.new_col { self.t.count(NSTALE) } else { 0 };
+                if pending > 0 {
+                    out.push(format!(
+                        "{} rows still have {} NULL: the build that reads only {} sees NULL for them.",
+                        fmt_n(pending),
+                        v.new,
+                        v.new
+                    ));
+                }
+                if stale > 0 {
+                    out.push(format!(
+                        "{} rows have a stale {}: the build that reads only {} serves the stale value.",
+                        fmt_n(stale),
+                        v.new,
+                        v.new
+                    ));
+                }
+            }
             ActionKind::Contract => {
                 let old_reads = self.old_read_share(now);
-                if old_reads > 0.0 && v.destructive_contract() {
+                let old_writes = self.old_write_share(now);
+                if (old_reads > 0.0 || old_writes > 0.0) && v.destructive_contract() {
                     out.push(format!(
-                        "Contract while {:.0}% of reads still use {}: those reads will fail once it is dropped.",
+                        "Contract while {:.0}% of reads still use {} and {:.0}% of writes still name it: every such statement fails (SQLSTATE 42703) from the drop until a build that no longer names it runs everywhere. Deploy the new-only build first.",
                         old_reads * 100.0,
-                        v.old
+                        v.old,
+                        old_writes * 100.0
                     ));
                 }
                 let pending = self.pending_rows();
@@ -215,6 +258,7 @@ impl Sim {
     /// warnings it would log.
     pub fn action_hints(&self) -> Vec<ActionHint> {
         ALL.iter()
+            .filter(|&&k| k != ActionKind::DeployNewOnly || self.v.destructive_contract())
             .map(|&k| {
                 let check = self.check_action(&Action::from(k));
                 ActionHint { action: k, enabled: check.is_ok(), reason: check.err(), warnings: self.warnings_for(k) }

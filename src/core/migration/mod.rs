@@ -7,6 +7,15 @@
 //! rollforward, validate, backup, dry run — while the application keeps
 //! writing and reading; [`Sim::state`] shows what every step did to the data.
 //!
+//! The application is a set of deployed builds whose statements are the ones
+//! the page shows (`sql.rs`), rolled out over `deploy_seconds`. PostgreSQL
+//! rules the engine keeps: a statement naming a dropped column fails with
+//! SQLSTATE 42703, so a destructive contract is two moves (deploy the build that
+//! no longer names the old column, then `DROP COLUMN`); a `CHECK … NOT VALID`
+//! is enforced on every INSERT and UPDATE from the moment it is added (23514).
+//! Failed statements are counted by statement and SQLSTATE
+//! ([`StatementFailures`]) and logged as typed events ([`EventData`]).
+//!
 //! Faithful to the reference systems (see `shared/DESIGN.md`): pgroll's
 //! expand/contract with rollback only before completion, backfill batches of
 //! 1,000 rows by default, `lock_timeout` 500 ms on DDL; gh-ost's chunk size
@@ -32,6 +41,7 @@
 
 mod engine;
 mod hints;
+mod messages;
 mod report;
 mod scenario;
 mod sql;
@@ -247,6 +257,9 @@ impl Expect {
         min("writes_rejected", self.min_writes_rejected, s.writes_rejected);
         min("writes_blocked", self.min_writes_blocked, s.writes_blocked);
         min("batch_failures", self.min_batch_failures, s.batch_failures);
+        min("update_check_violations", self.min_update_check_violations, s.failures.update_check_violation);
+        min("undefined_column_reads", self.min_undefined_column_reads, s.failures.select_undefined_column);
+        min("undefined_column_writes", self.min_undefined_column_writes, s.failures.writes_undefined_column());
         let mut max = |name: &str, want: Option<u64>, got: u64| {
             if let Some(w) = want {
                 if got > w {
@@ -258,6 +271,9 @@ impl Expect {
         max("failed_reads", self.max_failed_reads, s.failed_reads);
         max("writes_rejected", self.max_writes_rejected, s.writes_rejected);
         max("writes_blocked", self.max_writes_blocked, s.writes_blocked);
+        max("update_check_violations", self.max_update_check_violations, s.failures.update_check_violation);
+        max("undefined_column_reads", self.max_undefined_column_reads, s.failures.select_undefined_column);
+        max("undefined_column_writes", self.max_undefined_column_writes, s.failures.writes_undefined_column());
         if let Some(t) = self.min_throttled_seconds {
             if s.throttled_seconds < t {
                 out.push(format!("throttled_seconds: expected at least {t}, got {}", s.throttled_seconds));

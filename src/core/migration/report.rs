@@ -16,6 +16,8 @@ pub enum Action {
     Backfill,
     /// Read the new column with fallback.
     SwitchReads,
+    /// Deploy the build that no longer names the old column (contract, move 1).
+    DeployNewOnly,
     /// Remove the old shape.
     Contract,
     /// Roll back.
@@ -42,6 +44,7 @@ impl Action {
             Action::DualWrite => "dual_write",
             Action::Backfill => "backfill",
             Action::SwitchReads => "switch_reads",
+            Action::DeployNewOnly => "deploy_new_only",
             Action::Contract => "contract",
             Action::Rollback => "rollback",
             Action::Rollforward => "rollforward",
@@ -62,6 +65,7 @@ impl From<super::scenario::ActionKind> for Action {
             K::DualWrite => Action::DualWrite,
             K::Backfill => Action::Backfill,
             K::SwitchReads => Action::SwitchReads,
+            K::DeployNewOnly => Action::DeployNewOnly,
             K::Contract => Action::Contract,
             K::Rollback => Action::Rollback,
             K::Rollforward => Action::Rollforward,
@@ -129,7 +133,8 @@ pub enum EventKind {
     ValidationPassed,
     /// Validation ran and found a problem.
     ValidationFailed,
-    /// Reads started failing.
+    /// Reads started failing (older logs; the engine now logs
+    /// [`EventKind::StatementsFailing`] with typed data).
     ReadsFailing,
     /// Writes started being rejected.
     WritesRejected,
@@ -145,6 +150,14 @@ pub enum EventKind {
     Rollforward,
     /// The simulation hit its time limit.
     Limit,
+    /// Application statements started failing (data: which, SQLSTATE, share).
+    StatementsFailing,
+    /// Those statements succeed again (data: how many failed).
+    StatementsRecovered,
+    /// A build started rolling out (data: which build, how long).
+    DeployStarted,
+    /// A build runs on every instance (data: which build).
+    DeployCompleted,
 }
 
 /// One entry of the event log.
@@ -159,6 +172,136 @@ pub struct Event {
     /// The SQL it ran, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql: Option<String>,
+    /// The typed facts behind the event (kinds and numbers), when it has them;
+    /// `message` is written from these (see `messages.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<EventData>,
+}
+
+/// The SQLSTATE PostgreSQL answers a failed statement with
+/// (<https://www.postgresql.org/docs/current/errcodes-appendix.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SqlState {
+    /// `42703 undefined_column`: the statement names a column that does not exist.
+    UndefinedColumn,
+    /// `23514 check_violation`: a row the statement inserts or updates fails a
+    /// CHECK constraint.
+    CheckViolation,
+}
+
+impl SqlState {
+    /// The five-character SQLSTATE code.
+    pub fn code(self) -> &'static str {
+        match self {
+            SqlState::UndefinedColumn => "42703",
+            SqlState::CheckViolation => "23514",
+        }
+    }
+
+    /// The condition name of the errcodes appendix.
+    pub fn condition(self) -> &'static str {
+        match self {
+            SqlState::UndefinedColumn => "undefined_column",
+            SqlState::CheckViolation => "check_violation",
+        }
+    }
+}
+
+/// Which of the application's statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statement {
+    /// A read (`SELECT`).
+    Select,
+    /// A write that creates a row (`INSERT`).
+    Insert,
+    /// A write that changes a row (`UPDATE`).
+    Update,
+}
+
+/// The application build an instance runs: which columns its statements name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Build {
+    /// The build that reads and writes only the new column (the contract's
+    /// first move): none of its statements names the old column.
+    NewOnly,
+}
+
+/// The typed facts of an event: kinds and numbers, no prose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventData {
+    /// Statements of one kind started failing with one SQLSTATE.
+    StatementsFailing {
+        /// Which statement.
+        statement: Statement,
+        /// The error PostgreSQL answers.
+        sqlstate: SqlState,
+        /// The column (or, for a check, the constrained column) involved.
+        column: String,
+        /// Share of those statements failing now (0–1).
+        share: f64,
+    },
+    /// Those statements succeed again.
+    StatementsRecovered {
+        /// Which statement.
+        statement: Statement,
+        /// The error they no longer get.
+        sqlstate: SqlState,
+        /// The column involved.
+        column: String,
+        /// How many failed while it lasted.
+        failed: u64,
+    },
+    /// A build started rolling out.
+    DeployStarted {
+        /// Which build.
+        build: Build,
+        /// Seconds until it runs on every instance.
+        seconds: f64,
+    },
+    /// A build runs on every instance.
+    DeployCompleted {
+        /// Which build.
+        build: Build,
+    },
+}
+
+/// Application statements PostgreSQL rejected, by statement and SQLSTATE.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatementFailures {
+    /// Reads failed with `42703 undefined_column`.
+    pub select_undefined_column: u64,
+    /// Inserts failed with `42703 undefined_column`.
+    pub insert_undefined_column: u64,
+    /// Updates failed with `42703 undefined_column`.
+    pub update_undefined_column: u64,
+    /// Inserts failed with `23514 check_violation`.
+    pub insert_check_violation: u64,
+    /// Updates failed with `23514 check_violation`.
+    pub update_check_violation: u64,
+}
+
+impl StatementFailures {
+    /// Failed statements of `statement` with `sqlstate`.
+    pub fn get(&self, statement: Statement, sqlstate: SqlState) -> u64 {
+        match (statement, sqlstate) {
+            (Statement::Select, SqlState::UndefinedColumn) => self.select_undefined_column,
+            (Statement::Insert, SqlState::UndefinedColumn) => self.insert_undefined_column,
+            (Statement::Update, SqlState::UndefinedColumn) => self.update_undefined_column,
+            (Statement::Insert, SqlState::CheckViolation) => self.insert_check_violation,
+            (Statement::Update, SqlState::CheckViolation) => self.update_check_violation,
+            (Statement::Select, SqlState::CheckViolation) => 0,
+        }
+    }
+
+    /// Writes (inserts and updates) failed with `42703 undefined_column`.
+    pub fn writes_undefined_column(&self) -> u64 {
+        self.insert_undefined_column + self.update_undefined_column
+    }
 }
 
 /// Where the application reads the migrated value from.
@@ -167,8 +310,11 @@ pub struct Event {
 pub enum ReadPath {
     /// The old column (or, for required_field, no customerType in responses).
     Old,
-    /// The new column, falling back to the old one when NULL.
+    /// The new column, falling back to the old one when NULL
+    /// (`COALESCE(new, old)`: the statement names both columns).
     NewWithFallback,
+    /// Only the new column (the build that no longer names the old one).
+    New,
 }
 
 /// Which columns the application writes.
@@ -179,7 +325,7 @@ pub enum WritePath {
     Old,
     /// Both columns (dual write).
     Both,
-    /// Only the new column (after contract).
+    /// Only the new column (the build that no longer names the old one).
     New,
 }
 
@@ -433,6 +579,9 @@ pub struct State {
     pub writes_blocked: u64,
     /// Reads that waited behind a lock.
     pub reads_blocked: u64,
+    /// Application statements PostgreSQL rejected, by statement and SQLSTATE
+    /// (also counted in `failed_reads` and `writes_rejected`).
+    pub failures: StatementFailures,
     /// Last phase from which a rollback loses nothing.
     pub last_safe_rollback_phase: Phase,
     /// Is anything in progress (job, DDL, deploy, restore)?
@@ -620,6 +769,10 @@ pub struct Summary {
     pub writes_blocked: u64,
     /// Reads that waited behind a lock.
     pub reads_blocked: u64,
+    /// Application statements PostgreSQL rejected, by statement and SQLSTATE
+    /// (also counted in `failed_reads` and `writes_rejected`).
+    #[serde(default)]
+    pub failures: StatementFailures,
     /// Did the contract step fail (e.g. VALIDATE found NULLs)?
     pub contract_failed: bool,
     /// Did any validation find NULLs or drift?

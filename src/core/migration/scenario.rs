@@ -123,6 +123,9 @@ pub enum Milestone {
     Backfill,
     /// The read-path deploy reached every instance.
     SwitchReads,
+    /// The build that no longer names the old column reached every instance
+    /// (the contract's first move).
+    DeployNewOnly,
     /// The contract step finished.
     Contract,
     /// A repair pass (started by `repair` or `rollforward`) finished.
@@ -139,6 +142,7 @@ impl Milestone {
             Milestone::DualWrite => "dual_write",
             Milestone::Backfill => "backfill",
             Milestone::SwitchReads => "switch_reads",
+            Milestone::DeployNewOnly => "deploy_new_only",
             Milestone::Contract => "contract",
             Milestone::Repair => "repair",
             Milestone::Rollback => "rollback",
@@ -158,7 +162,11 @@ pub enum ActionKind {
     Backfill,
     /// Deploy reads from the new column with fallback to the old one.
     SwitchReads,
-    /// Remove the old shape.
+    /// The contract's first move (rename, enum value): deploy the build that no
+    /// longer names the old column — it reads and writes only the new one.
+    DeployNewOnly,
+    /// Remove the old shape (for rename and enum value: `DROP COLUMN` of the old
+    /// column, the contract's second move).
     Contract,
     /// Roll back from wherever the migration is.
     Rollback,
@@ -183,6 +191,7 @@ impl ActionKind {
             ActionKind::DualWrite => "dual_write",
             ActionKind::Backfill => "backfill",
             ActionKind::SwitchReads => "switch_reads",
+            ActionKind::DeployNewOnly => "deploy_new_only",
             ActionKind::Contract => "contract",
             ActionKind::Rollback => "rollback",
             ActionKind::Rollforward => "rollforward",
@@ -431,6 +440,26 @@ pub struct Expect {
     /// `summary.contract_failed` equals this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_failed: Option<bool>,
+    /// `summary.failures.update_check_violation` (updates rejected with SQLSTATE
+    /// 23514) ≥ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_update_check_violations: Option<u64>,
+    /// `summary.failures.update_check_violation` ≤ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_update_check_violations: Option<u64>,
+    /// `summary.failures.select_undefined_column` (reads failed with SQLSTATE
+    /// 42703: they name a dropped column) ≥ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_undefined_column_reads: Option<u64>,
+    /// `summary.failures.select_undefined_column` ≤ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_undefined_column_reads: Option<u64>,
+    /// Inserts + updates failed with SQLSTATE 42703 ≥ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_undefined_column_writes: Option<u64>,
+    /// Inserts + updates failed with SQLSTATE 42703 ≤ this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_undefined_column_writes: Option<u64>,
 }
 
 /// A scenario: the table, the traffic, the backfill settings, the faults and the
@@ -714,7 +743,7 @@ impl Scenario {
             let key = format!("actions[{i}]");
             match (a.at_second, a.after) {
                 (Some(_), Some(_)) => c.push(&key, "give either at_second or after, not both"),
-                (None, None) => c.push(&key, "needs at_second or after (a milestone: expand, dual_write, backfill, switch_reads, contract, repair, rollback)"),
+                (None, None) => c.push(&key, "needs at_second or after (a milestone: expand, dual_write, backfill, switch_reads, deploy_new_only, contract, repair, rollback)"),
                 (Some(t), None) => {
                     c.num(&format!("{key}.at_second"), t, 0.0, MAX_SCHEDULE_SECONDS, false, " s");
                     if a.delay_seconds.is_some() {
@@ -729,6 +758,14 @@ impl Scenario {
             }
             if a.on_fail.is_some() && a.action != ActionKind::Validate {
                 c.push(format!("{key}.on_fail"), "is only used with do = \"validate\"");
+            }
+            if self.kind == Kind::RequiredField
+                && (a.action == ActionKind::DeployNewOnly || a.after == Some(Milestone::DeployNewOnly))
+            {
+                c.push(
+                    format!("{key}.do"),
+                    "deploy_new_only is for rename and enum_value: a new field has no old column",
+                );
             }
         }
         check_expect(&mut c, &self.expect);
@@ -854,6 +891,9 @@ fn check_expect(c: &mut Checker, e: &Expect) {
         ("failed_reads", e.min_failed_reads, e.max_failed_reads),
         ("writes_rejected", e.min_writes_rejected, e.max_writes_rejected),
         ("writes_blocked", e.min_writes_blocked, e.max_writes_blocked),
+        ("update_check_violations", e.min_update_check_violations, e.max_update_check_violations),
+        ("undefined_column_reads", e.min_undefined_column_reads, e.max_undefined_column_reads),
+        ("undefined_column_writes", e.min_undefined_column_writes, e.max_undefined_column_writes),
     ];
     for (name, lo, hi) in pairs {
         if let (Some(lo), Some(hi)) = (lo, hi) {

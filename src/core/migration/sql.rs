@@ -242,6 +242,34 @@ impl Variant {
         }
     }
 
+    /// The contract's first move (rename, enum value): the build whose statements
+    /// name only the new column. PostgreSQL resolves every column a statement
+    /// names, so a statement that still names the old column fails once it is
+    /// dropped (SQLSTATE 42703 undefined_column,
+    /// https://www.postgresql.org/docs/current/errcodes-appendix.html).
+    pub fn new_only_build_sql(&self) -> String {
+        let t = &self.table;
+        let n = &self.new;
+        let o = &self.old;
+        match self.kind {
+            Kind::EnumValue => format!(
+                "-- Contract, move 1: deploy the build that no longer names {o}. It reads and writes\n\
+                 -- only {n}, and stops accepting PENDING on write (POST/PATCH with PENDING → 400).\n\
+                 SELECT id, {n} AS status FROM {t} WHERE id = $1;\n\
+                 UPDATE {t} SET {n} = $1 WHERE id = $2;\n\
+                 INSERT INTO {t} (customer_id, {n}) VALUES ($1, $2);"
+            ),
+            _ => format!(
+                "-- Contract, move 1: deploy the build that no longer names {o}: every statement\n\
+                 -- reads and writes only {n}. (Not a dual-write flag turned off: that sends\n\
+                 -- writes back to the old path, which writes only {o}.)\n\
+                 SELECT id, {n} AS status FROM {t} WHERE id = $1;\n\
+                 UPDATE {t} SET {n} = $1 WHERE id = $2;\n\
+                 INSERT INTO {t} (customer_id, {n}) VALUES ($1, $2);"
+            ),
+        }
+    }
+
     pub fn contract_sql(&self, rewrite: bool) -> String {
         let t = &self.table;
         let n = &self.new;
@@ -250,7 +278,9 @@ impl Variant {
         match self.kind {
             Kind::Rename => {
                 let body = format!(
-                    "-- Flag orders.dual_write = off (stop writing {o}), then:\nALTER TABLE {t} DROP COLUMN {o};"
+                    "-- Move 2, once the build that names only {n} runs on every instance\n\
+                     -- (pg_stat_statements: no statement names {o}):\n\
+                     ALTER TABLE {t} DROP COLUMN {o};"
                 );
                 if rewrite {
                     format!(
@@ -262,13 +292,17 @@ impl Variant {
                 }
             }
             Kind::EnumValue => format!(
-                "{lock}-- Stop accepting PENDING on write (POST/PATCH with PENDING → 400), then:\n\
+                "{lock}-- Move 2, once the build that names only {n} runs on every instance\n\
+                 -- (pg_stat_statements: no statement names {o}):\n\
                  ALTER TABLE {t} DROP COLUMN {o};\n\
-                 ALTER TABLE {t} RENAME COLUMN {n} TO {o};\n\
-                 ALTER TABLE {t} ADD CONSTRAINT {t}_{o}_check CHECK ({o} <> 'PENDING') NOT VALID;"
+                 ALTER TABLE {t} ADD CONSTRAINT {t}_{n}_check CHECK ({n} <> 'PENDING') NOT VALID;\n\
+                 -- Not RENAME COLUMN {n} TO {o} here: the running build names {n}, so a bare\n\
+                 -- rename fails all of its statements at once (42703). Calling it {o} again is a\n\
+                 -- rename of its own, with its own two moves (or a view, as pgroll does)."
             ),
             Kind::RequiredField => format!(
-                "{lock}-- Enforced for new rows at once; old rows are checked by VALIDATE.\n\
+                "{lock}-- Enforced at once on every INSERT and every UPDATE (an UPDATE of a row still\n\
+                 -- NULL fails with 23514 unless it sets {n}); VALIDATE checks the rows already there.\n\
                  ALTER TABLE {t} ADD CONSTRAINT {t}_{n}_not_null CHECK ({n} IS NOT NULL) NOT VALID;\n\
                  -- Full scan under SHARE UPDATE EXCLUSIVE: reads and writes continue.\n\
                  ALTER TABLE {t} VALIDATE CONSTRAINT {t}_{n}_not_null;\n\
@@ -374,11 +408,12 @@ impl Variant {
         }
     }
 
+    /// Statements that still name the old column, the fallback read
+    /// `COALESCE(new, old)` included: each one fails once the column is dropped.
     pub fn old_readers_sql(&self) -> String {
         format!(
-            "SELECT query, calls FROM pg_stat_statements\n  WHERE query ~ '\\m{o}\\M' AND query !~ '\\m{n}\\M' ORDER BY calls DESC;",
-            o = self.old,
-            n = self.new
+            "SELECT query, calls FROM pg_stat_statements\n  WHERE query ~ '\\m{o}\\M' ORDER BY calls DESC;",
+            o = self.old
         )
     }
 

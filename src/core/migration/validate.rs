@@ -174,28 +174,33 @@ impl Sim {
             note,
         });
 
-        // 5. Who still reads the old column.
+        // 5. Which statements still name the old column (reads, the fallback
+        // COALESCE(new, old) included, and writes): each one fails with 42703
+        // once it is dropped.
         if v.kind != Kind::RequiredField {
             let share = self.old_read_share(self.now);
-            let per_s = share * self.sc.reads_per_second;
+            let wshare = self.old_write_share(self.now);
+            let per_s = share * self.sc.reads_per_second + wshare * self.sc.writes_per_second;
+            let clear = share == 0.0 && wshare == 0.0;
             out.push(ValidationResult {
                 name: "old_column_readers".into(),
-                title: format!("Queries still reading {}", v.old),
+                title: format!("Statements still naming {}", v.old),
                 sql: v.old_readers_sql(),
                 result: if old_col {
                     QueryResult::Count { value: per_s.round() as u64 }
                 } else {
                     column_missing(&v.old)
                 },
-                ok: share == 0.0,
-                note: if share == 0.0 {
-                    format!("No query reads {} any more: it is safe to drop.", v.old)
+                ok: clear,
+                note: if clear {
+                    format!("No statement names {} any more: it is safe to drop.", v.old)
                 } else {
                     format!(
-                        "{:.0} reads/s still use {} ({:.0}% of reads): do not contract yet.",
+                        "{:.0} statements/s still name {} ({:.0}% of reads, {:.0}% of writes): do not drop it yet.",
                         per_s,
                         v.old,
-                        share * 100.0
+                        share * 100.0,
+                        wshare * 100.0
                     )
                 },
             });

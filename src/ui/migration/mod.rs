@@ -77,6 +77,7 @@ fn action_label(a: ActionKind) -> &'static str {
         ActionKind::DualWrite => "Dual write",
         ActionKind::Backfill => "Backfill",
         ActionKind::SwitchReads => "Switch reads",
+        ActionKind::DeployNewOnly => "Deploy new-only build",
         ActionKind::Contract => "Contract",
         ActionKind::Rollback => "Roll back",
         ActionKind::Rollforward => "Roll forward",
@@ -567,6 +568,7 @@ fn Timeline(state: Memo<crate::core::migration::State>) -> impl IntoView {
                     phase_name(s.phase),
                     match s.read.path {
                         crate::core::migration::ReadPath::Old => "the old column",
+                        crate::core::migration::ReadPath::New => "the new column",
                         _ if !s.old_column_exists => "the new column",
                         _ => "the new column (falling back to the old)",
                     },

@@ -179,7 +179,14 @@ pub fn InlineMigration(slug: String) -> impl IntoView {
                 Phase::Expand => Some(MAction::DualWrite),
                 Phase::DualWrite => Some(MAction::Backfill),
                 Phase::Backfill => Some(MAction::SwitchReads),
-                Phase::SwitchReads => Some(MAction::Contract),
+                Phase::SwitchReads => {
+                    // Contract is two moves: first the build that no longer
+                    // names the old column reaches every instance, then the
+                    // DROP (a running build that names it would fail, 42703).
+                    s.act(MAction::DeployNewOnly);
+                    s.run_until_idle();
+                    Some(MAction::Contract)
+                }
                 _ => None,
             };
             if let Some(a) = action {

@@ -136,16 +136,19 @@ async fn the_rename_through_contract_then_a_rollback_counts_the_rows_lost() -> R
     b.click_text(".confirm button", "Cancel").await?;
     // The last safe rollback point is marked on the timeline.
     b.wait_for_text(".phase.last-safe .phase-name", "Switch reads").await?;
-    // Contract: a warning first, then the point of no return.
+    // Contract is two moves: the build that stops naming `status` first,
+    // then the DROP (a warning first, then the point of no return).
+    b.click("button[data-action=deploy_new_only]").await?;
+    skip(&b).await?;
     b.click("button[data-action=contract]").await?;
     b.wait_for_text(".confirm", "Point of no return").await?;
     b.click_text(".confirm button", "Contract").await?;
     skip(&b).await?;
     b.wait_for_text(".summary-card [data-phase]", "Contract").await?;
-    // Time passes: orders are written after the backup.
-    b.click_text("button", "▶ Run").await?;
+    // Time passes (stepped to the end, not raced on a running clock):
+    // orders are written after the backup.
+    b.click_text("button", "Run to the end").await?;
     b.wait_js("parseInt(document.querySelector('.facts dd:nth-of-type(7)').textContent.replace(/,/g, '')) > 0").await?;
-    b.click_text("button", "Pause").await?;
     b.click("button[data-action=rollback]").await?;
     b.wait_for_text(".confirm .rows-lost", "This rollback loses").await?;
     let lost = b.js("return parseInt(document.querySelector('.confirm .rows-lost').dataset.rowsLost);").await?;
@@ -304,5 +307,39 @@ async fn a_reload_in_a_game_day_resumes_the_same_incident_with_the_clock_stopped
     .await?;
     b.wait_js("!document.querySelector('button[data-step=revert]').disabled").await?;
     b.assert_no_errors("game day reload").await?;
+    Ok(())
+}
+
+/// Contracting the moment reads are switched drops a column the running
+/// build still names: reads and writes fail (SQLSTATE 42703) until a build
+/// that no longer names it is everywhere. The two moves fail nothing.
+#[tokio::test]
+async fn contracting_right_after_switching_reads_fails_statements_and_two_moves_do_not() -> R {
+    async fn to_switched_reads(b: &Browser) -> R {
+        b.open("/simulators/migration?scenario=healthy-rename").await?;
+        for action in ["expand", "dual_write", "backfill", "switch_reads"] {
+            b.click(&format!("button[data-action={action}]")).await?;
+            skip(b).await?;
+        }
+        Ok(())
+    }
+    let failed = "parseInt(Array.from(document.querySelectorAll('.summary-card dt')).find(d => d.textContent === 'Failed reads').nextElementSibling.textContent.replace(/,/g, ''))";
+    let b = Browser::new().await?;
+    to_switched_reads(&b).await?;
+    b.click("button[data-action=contract]").await?;
+    b.click_text(".confirm button", "Contract").await?;
+    b.click_text("button", "Run to the end").await?;
+    b.wait_js(&format!("{failed} > 0")).await?;
+    b.wait_for_text(".sqlstate-failures", "42703 undefined_column").await?;
+    let c = Browser::new().await?;
+    to_switched_reads(&c).await?;
+    c.click("button[data-action=deploy_new_only]").await?;
+    skip(&c).await?;
+    c.click("button[data-action=contract]").await?;
+    c.click_text(".confirm button", "Contract").await?;
+    c.click_text("button", "Run to the end").await?;
+    c.wait_for_text(".summary-card [data-phase]", "Contract").await?;
+    assert_eq!(c.js(&format!("return {failed};")).await?.as_i64(), Some(0));
+    c.assert_no_errors("two moves").await?;
     Ok(())
 }

@@ -18,9 +18,9 @@ use super::histogram::Layout;
 use super::judge::{judge, JudgeClass, Judgement};
 use super::model::{apply_faults, draw, Behaviour, Component, Draw, Gauss};
 use super::scenario::{Action, Compare, FaultKind, GateAction, Metric, Outcome, Routing, Scenario, Step};
-use super::users::{share_active, share_hit};
 use super::slo::{budget_requests, burn_rate, FAST_BURN, FAST_WINDOWS, SLOW_BURN, SLOW_WINDOWS};
 use super::stats::LogNormal;
+use super::users::{share_active, share_hit};
 use crate::core::rng::Rng;
 use serde::{Deserialize, Serialize};
 

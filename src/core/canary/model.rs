@@ -17,8 +17,8 @@
 //!   Argo and Flagger scale the canary with its weight), so the utilisation
 //!   does not depend on the weight.
 
-use super::scenario::{Fault, FaultKind, VersionSpec};
 use super::histogram::{draw_counts, Layout};
+use super::scenario::{Fault, FaultKind, VersionSpec};
 use super::stats::{acklam, LogNormal};
 
 use crate::core::rng::Rng;

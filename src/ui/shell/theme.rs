@@ -51,7 +51,7 @@ pub fn ThemeToggle() -> impl IntoView {
             title="Dark theme"
             on:click=toggle
         >
-            <span aria-hidden="true">"☾"</span>
+            <span class="glyph" aria-hidden="true">"☾"</span>
             <span class="label-long" aria-hidden="true">" Dark theme"</span>
             <span class="label-short" aria-hidden="true">" Dark"</span>
             <span class="switch-state" aria-hidden="true">{move || if is_dark() { "on" } else { "off" }}</span>

@@ -133,7 +133,12 @@ async fn the_rename_through_contract_then_a_rollback_counts_the_rows_lost() -> R
     skip(&b).await?;
     b.click("button[data-action=rollback]").await?;
     b.wait_for_text(".confirm .rows-lost", "loses no rows").await?;
-    b.click_text(".confirm button", "Cancel").await?;
+    // The question takes the focus on its safe choice; Escape closes it and
+    // gives the focus back to the button that asked it.
+    b.wait_js("document.activeElement && document.activeElement.textContent === 'Cancel'").await?;
+    b.keys("\u{E00C}").await?;
+    b.wait_js("!document.querySelector('.confirm')").await?;
+    b.wait_js("document.activeElement && document.activeElement.dataset.action === 'rollback'").await?;
     // The last safe rollback point is marked on the timeline.
     b.wait_for_text(".phase.last-safe .phase-name", "Switch reads").await?;
     // Contract is two moves: the build that stops naming `status` first,
@@ -168,20 +173,31 @@ async fn the_rename_through_contract_then_a_rollback_counts_the_rows_lost() -> R
 async fn migration_inputs_are_checked_and_the_run_can_be_shared() -> R {
     let b = Browser::new().await?;
     b.open("/simulators/migration?scenario=healthy-rename").await?;
+    // Running the clock before any step says where to begin.
+    b.click_text("button", "Run the clock").await?;
+    b.wait_for_text(".run-hint", "start with Expand").await?;
+    b.click_text("button", "Restart").await?;
     // Settings out of range are refused beside the field.
     b.fill("#ms-batch", "0").await?;
-    b.wait_for_text("#ms-batch-error", "batch_size").await?;
+    b.wait_for_text("#ms-batch-error", "Batch size must be").await?;
+    assert!(!b.text("#ms-batch-error").await?.contains("batch_size"), "the field's words, not the file's key");
     b.fill("#ms-rows", "2000000000").await?;
-    b.wait_for_text("#ms-rows-error", "rows").await?;
+    b.wait_for_text("#ms-rows-error", "Rows must be between").await?;
     b.fill("#ms-rows", "abc").await?;
     b.wait_for_text("#ms-rows-error", "whole number").await?;
     b.fill("#ms-rows", "1000000").await?;
     b.fill("#ms-batch", "10000").await?;
     b.wait_for_text(".summary-card", "1,000,000").await?;
-    // A fault with a bad parameter is refused beside it.
-    b.fill("#mf-param", "7").await?;
-    b.click_text("button", "Inject").await?;
-    b.wait_for_css("#mf-param-error").await?;
+    // A fault with a bad parameter is refused beside it as it is typed.
+    b.fill("#mf-param", "2").await?;
+    b.wait_for_text("#mf-param-error", "at most 1").await?;
+    b.fill("#mf-param", "0.5").await?;
+    b.wait_js("!document.getElementById('mf-param-error')").await?;
+    // The parameter's label follows the kind of fault.
+    b.fill("#mf-kind", "lag_spike").await?;
+    b.wait_for_text("label[for=mf-param]", "Replica speed").await?;
+    b.fill("#mf-kind", "batch_failures").await?;
+    b.wait_for_text("label[for=mf-param]", "Failure rate").await?;
     // Act, share, replay elsewhere.
     b.click("button[data-action=expand]").await?;
     skip(&b).await?;

@@ -321,7 +321,7 @@ pub fn CanaryPage() -> impl IntoView {
             <section class="sim-controls" aria-label="Run controls">
                 <div class="button-row">
                     <button type="button" class="button primary" on:click=toggle_run disabled=finished>
-                        {move || if running.get() { "⏸ Pause" } else { "▶ Run" }}
+                        {move || if running.get() { "Pause the clock" } else { "▶ Run the clock" }}
                     </button>
                     <button type="button" class="button" on:click=step_once disabled=finished>"Step 1 minute"</button>
                     <button type="button" class="button" on:click=to_end disabled=finished>"Run to the end"</button>
@@ -343,7 +343,7 @@ pub fn CanaryPage() -> impl IntoView {
                 </div>
                 <div class="button-row" role="group" aria-label="Your actions as the on-call engineer">
                     <button type="button" class="button" disabled=move || finished() || status() != RolloutStatus::Progressing && status() != RolloutStatus::Paused on:click=move |_| act(Action::Promote)>"Promote to 100 %"</button>
-                    <button type="button" class="button" disabled=move || finished() || status() != RolloutStatus::Progressing on:click=move |_| act(Action::Pause)>"Pause"</button>
+                    <button type="button" class="button" disabled=move || finished() || status() != RolloutStatus::Progressing on:click=move |_| act(Action::Pause)>"Pause the rollout"</button>
                     <button type="button" class="button" disabled=move || finished() || !matches!(status(), RolloutStatus::Paused | RolloutStatus::Halted) on:click=move |_| act(Action::Resume)>"Resume"</button>
                     <button type="button" class="button danger" disabled=move || finished() || status() == RolloutStatus::RolledBack on:click=move |_| act(Action::Rollback)>"Roll back"</button>
                     <button type="button" class="button" disabled=finished aria-pressed=move || sim.with(Sim::kill_switch).to_string()

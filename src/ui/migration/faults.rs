@@ -29,7 +29,9 @@ pub fn FaultForm(sim: RwSignal<Sim>) -> impl IntoView {
         "old_readers" => "Share of reads from that service (0–1)",
         _ => "Cause: 0 = blocking transaction, 1 = rewriting ALTER",
     };
-    let inject = move |_| {
+    // The fault as typed, or the problems beside its fields: checked on
+    // every keystroke (as the canary page does) and again on Inject.
+    let build = move || -> Result<Fault, Vec<(String, String)>> {
         let mut errs = Vec::new();
         let num = |id: &str, text: &str, errs: &mut Vec<(String, String)>| -> Option<f64> {
             match text.trim().parse::<f64>() {
@@ -78,25 +80,32 @@ pub fn FaultForm(sim: RwSignal<Sim>) -> impl IntoView {
             let kind_of_run = sim.with_untracked(|s| s.scenario().kind);
             if let Err(e) = validate_fault(&f, kind_of_run) {
                 for fe in e {
-                    let id = if fe.key.contains("at_second") {
-                        "mf-at"
+                    let (id, what) = if fe.key.contains("at_second") {
+                        ("mf-at", "The start")
                     } else if fe.key.contains("duration") {
-                        "mf-duration"
+                        ("mf-duration", "The length")
                     } else {
-                        "mf-param"
+                        ("mf-param", "This value")
                     };
-                    errs.push((id.to_string(), fe.reason));
+                    errs.push((id.to_string(), format!("{what} {}.", fe.reason)));
                 }
             }
         }
         if errs.is_empty() {
+            Ok(f)
+        } else {
+            Err(errs)
+        }
+    };
+    let recheck = move || errors.set(build().err().unwrap_or_default());
+    let inject = move |_| match build() {
+        Ok(f) => {
             errors.set(Vec::new());
             let mut msg = String::new();
             sim.update(|s| msg = s.act(Action::Inject(f)).message);
             util::announce(&msg);
-        } else {
-            errors.set(errs);
         }
+        Err(errs) => errors.set(errs),
     };
     let err = move |id: &'static str| {
         Signal::derive(move || errors.with(|e| e.iter().find(|(k, _)| k == id).map(|(_, m)| m.clone())))
@@ -110,9 +119,12 @@ pub fn FaultForm(sim: RwSignal<Sim>) -> impl IntoView {
                     kind.set(v);
                     errors.set(Vec::new());
                 }) />
-            <Field label="Starts in (seconds from now)" id="mf-at" value=Signal::derive(move || at.get()) on_set=Callback::new(move |v: String| at.set(v)) error=err("mf-at") />
-            <Field label="Lasts (seconds)" id="mf-duration" value=Signal::derive(move || duration.get()) on_set=Callback::new(move |v: String| duration.set(v)) error=err("mf-duration") />
-            <Field label=Signal::derive(param_label).get_untracked() id="mf-param" value=Signal::derive(move || param.get()) on_set=Callback::new(move |v: String| param.set(v)) error=err("mf-param") />
+            <Field label="Starts in (seconds from now)" id="mf-at" value=Signal::derive(move || at.get()) on_set=Callback::new(move |v: String| { at.set(v); recheck(); }) error=err("mf-at") />
+            <Field label="Lasts (seconds)" id="mf-duration" value=Signal::derive(move || duration.get()) on_set=Callback::new(move |v: String| { duration.set(v); recheck(); }) error=err("mf-duration") />
+            // The label follows the kind of fault (it used to keep the first one's).
+            {move || view! {
+                <Field label=param_label() id="mf-param" value=Signal::derive(move || param.get()) on_set=Callback::new(move |v: String| { param.set(v); recheck(); }) error=err("mf-param") />
+            }}
             <button type="button" class="button" on:click=inject>"Inject"</button>
         </section>
     }

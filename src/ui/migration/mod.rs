@@ -121,6 +121,7 @@ pub fn MigrationPage() -> impl IntoView {
     let running = RwSignal::new(false);
     let speed = RwSignal::new(600.0f64);
     let problem = RwSignal::new(None::<String>);
+    let run_hint = RwSignal::new(false);
     // The simulated time (µs) of a run brought back from before a reload.
     let restored = RwSignal::new(None::<u64>);
     let confirm = RwSignal::new(None::<ActionKind>);
@@ -217,6 +218,9 @@ pub fn MigrationPage() -> impl IntoView {
 
     let start = move || {
         stop();
+        // Before any step the clock only moves time on: say where to begin.
+        let idle = sim.with_untracked(|s| s.actions_taken().is_empty() && s.state().phase == Phase::NotStarted);
+        run_hint.set(idle && !scripted.get_untracked());
         running.set(true);
         let handle = set_interval_with_handle(
             move || {
@@ -249,6 +253,8 @@ pub fn MigrationPage() -> impl IntoView {
     let on_action = move |k: ActionKind| {
         if matches!(k, ActionKind::Contract | ActionKind::Rollback) {
             confirm.set(Some(k));
+            // The question takes the focus, on its safe choice.
+            util::focus_after_render(&[".confirm button.secondary"]);
         } else {
             do_action(k);
         }
@@ -385,9 +391,14 @@ pub fn MigrationPage() -> impl IntoView {
                 <p class="scenario-description">{move || scenario.with(|s| s.description.clone())}</p>
             </div>
             <section class="sim-controls" aria-label="Run controls">
+                {move || (run_hint.get() && sim.with(|s| s.actions_taken().is_empty())).then(|| view! {
+                    <p class="run-hint" role="status">
+                        "The clock runs, but nothing changes until you act: start with Expand below, or tick “Play the scenario's own plan”."
+                    </p>
+                })}
                 <div class="button-row">
                     <button type="button" class="button primary" on:click=move |_| if running.get_untracked() { stop() } else { start() }>
-                        {move || if running.get() { "⏸ Pause" } else { "▶ Run" }}
+                        {move || if running.get() { "Pause the clock" } else { "▶ Run the clock" }}
                     </button>
                     <button type="button" class="button" on:click=until_idle>"Skip until idle"</button>
                     <button type="button" class="button" on:click=to_end>"Run to the end"</button>
@@ -478,6 +489,12 @@ fn ConfirmAction(
     confirm: RwSignal<Option<ActionKind>>,
     on_yes: Callback<ActionKind>,
 ) -> impl IntoView {
+    // Cancel or Escape closes the question and gives the focus back to the
+    // action's button.
+    let close = move |k: ActionKind| {
+        confirm.set(None);
+        util::focus_enabled_after_render(vec![format!("button[data-action={}]", k.as_str())]);
+    };
     let body = move || {
         let k = confirm.get()?;
         // A rollback's cost is the preview below; its warnings would repeat it.
@@ -490,7 +507,8 @@ fn ConfirmAction(
         };
         let lost = preview.as_ref().map(|p| p.rows_lost).unwrap_or(0);
         Some(view! {
-            <div class="confirm" role="alertdialog" aria-labelledby="mig-confirm-title" aria-describedby="mig-confirm-text">
+            <div class="confirm" role="alertdialog" aria-labelledby="mig-confirm-title" aria-describedby="mig-confirm-text"
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close(k) }>
                 <h2 id="mig-confirm-title">{title}</h2>
                 <div id="mig-confirm-text">
                     {preview.map(|p| view! {
@@ -515,7 +533,7 @@ fn ConfirmAction(
                     <button type="button" class="button danger" on:click=move |_| on_yes.run(k)>
                         {if lost > 0 { format!("Roll back and lose {} rows", count(lost)) } else if k == ActionKind::Rollback { "Roll back".to_string() } else { "Contract".to_string() }}
                     </button>
-                    <button type="button" class="button secondary" on:click=move |_| confirm.set(None)>"Cancel"</button>
+                    <button type="button" class="button secondary" on:click=move |_| close(k)>"Cancel"</button>
                 </div>
             </div>
         })
@@ -948,17 +966,18 @@ fn Params(scenario: RwSignal<Scenario>, on_change: Callback<Scenario>) -> impl I
         if errs.is_empty() {
             if let Err(e) = sc.validate() {
                 for fe in e {
-                    let id = match fe.key.as_str() {
-                        "rows" => "ms-rows",
-                        "writes_per_second" => "ms-writes",
-                        "batch_size" => "ms-batch",
-                        "batch_pause_ms" => "ms-pause",
-                        "max_lag_ms" => "ms-lag",
-                        "lock_timeout_ms" => "ms-lock",
-                        "seed" => "ms-seed",
-                        _ => "ms-other",
+                    // The field's own words, not the scenario file's key.
+                    let (id, what) = match fe.key.as_str() {
+                        "rows" => ("ms-rows", "Rows"),
+                        "writes_per_second" => ("ms-writes", "Writes per second"),
+                        "batch_size" => ("ms-batch", "Batch size"),
+                        "batch_pause_ms" => ("ms-pause", "The pause between batches"),
+                        "max_lag_ms" => ("ms-lag", "The lag limit"),
+                        "lock_timeout_ms" => ("ms-lock", "The lock timeout"),
+                        "seed" => ("ms-seed", "Seed"),
+                        _ => ("ms-other", "A setting"),
                     };
-                    errs.push((id.to_string(), format!("{}: {}", fe.key, fe.reason)));
+                    errs.push((id.to_string(), format!("{what} {}.", fe.reason)));
                 }
             }
         }
@@ -999,7 +1018,7 @@ fn Params(scenario: RwSignal<Scenario>, on_change: Callback<Scenario>) -> impl I
                     {text!("Batch size (100 to 100,000)", "ms-batch", batch)}
                     {text!("Pause between batches (ms)", "ms-pause", pause)}
                     {text!("Throttle above replica lag (ms)", "ms-lag", max_lag)}
-                    {text!("lock_timeout (ms, 0 = none)", "ms-lock", lock_timeout)}
+                    {text!("Lock timeout (ms, 0 = none)", "ms-lock", lock_timeout)}
                 </fieldset>
             </div>
         </section>

@@ -131,6 +131,15 @@ pub fn LineChart(
     let labelled = format!("{title_id} {desc_id}");
     let body = move || {
         data.with(|d| {
+            // Nothing measured yet: no axes (an empty chart's axes would read
+            // 0–400 % or 0–4 ms, numbers nothing measured), just the frame.
+            let measured = d.series.iter().any(|s| s.points.iter().any(|(_, y)| y.is_some_and(f64::is_finite)));
+            if !measured {
+                return view! {
+                    <text class="chart-empty" x=W / 2.0 y=H / 2.0 text-anchor="middle">"No data yet"</text>
+                }
+                .into_any();
+            }
             let y_max_raw = d
                 .series
                 .iter()
@@ -206,6 +215,7 @@ pub fn LineChart(
                 {markers}
                 {lines}
             }
+            .into_any()
         })
     };
     let legend = move || {

@@ -359,3 +359,36 @@ async fn contracting_right_after_switching_reads_fails_statements_and_two_moves_
     c.assert_no_errors("two moves").await?;
     Ok(())
 }
+
+/// Each status of the canary page says one true thing: not started before
+/// the first minute, under way (not "ended") mid-run, no axes without data,
+/// a custom setup says it is one, and the two pauses have their own names.
+#[tokio::test]
+async fn the_canary_page_says_one_true_thing_at_each_moment() -> R {
+    let b = Browser::new().await?;
+    b.open("/simulators/canary?scenario=worked-example-1").await?;
+    b.wait_for_text(".sim-status", "Not started").await?;
+    b.wait_for_text(".summary-card .outcome", "Not started").await?;
+    b.wait_for_text("#chart-error_rate", "No data yet").await?;
+    assert_eq!(b.js("return document.querySelectorAll('#chart-error_rate .grid').length;").await?.as_u64(), Some(0));
+    let names: Vec<String> = serde_json::from_value(
+        b.js("return Array.from(document.querySelectorAll('.sim-controls button')).map(x => x.textContent);").await?,
+    )?;
+    assert!(
+        names.iter().any(|n| n == "▶ Run the clock") && names.iter().any(|n| n == "Pause the rollout"),
+        "{names:?}"
+    );
+    assert_eq!(names.iter().filter(|n| n.contains("Pause")).count(), 1, "one button per pause: {names:?}");
+    for _ in 0..3 {
+        b.click_text("button", "Step 1 minute").await?;
+    }
+    b.wait_for_text(".summary-card .verdict", "Under way: minute 3 of").await?;
+    b.wait_for_text(".sim-status", "Canary progressing").await?;
+    b.wait_js("document.querySelectorAll('#chart-error_rate .grid').length > 0").await?;
+    b.fill("#cs-fault-kind", "error").await?;
+    b.wait_for_text(".scenario-description", "Custom: ").await?;
+    b.wait_for_text(".summary-card", "beyond its usual error rate").await?;
+    b.wait_for_text(".summary-card", "per-request routing").await?;
+    b.assert_no_errors("canary statuses").await?;
+    Ok(())
+}

@@ -263,10 +263,17 @@ pub fn CanaryPage() -> impl IntoView {
     let on_change = Callback::new(move |sc: Scenario| {
         let actions = sim.with_untracked(|s| s.actions().to_vec());
         let minute = sim.with_untracked(|s| if s.is_finished() { None } else { Some(s.minute()) });
-        scenario.set(sc.clone());
+        let mut sc = sc;
         if slug.get_untracked() != "custom" {
+            // The description was the shipped scenario's; say what it is now.
+            let from =
+                list.with_value(|l| l.iter().find(|(s, _)| *s == slug.get_untracked()).map(|(_, x)| x.title.clone()));
+            if let Some(from) = from {
+                sc.description = format!("Custom: {from}, with your changes below.");
+            }
             slug.set("custom".into());
         }
+        scenario.set(sc.clone());
         let was_running = running.get_untracked();
         stop();
         sim.set(simulate(&sc, &actions, minute));
@@ -397,6 +404,9 @@ pub fn CanaryPage() -> impl IntoView {
 fn StatusLine(sim: RwSignal<Sim>) -> impl IntoView {
     let text = move || {
         sim.with(|s| {
+            if s.ticks().is_empty() {
+                return "Not started: the canary has no traffic yet (weight 0 %).".to_string();
+            }
             let st = match s.status() {
                 RolloutStatus::Progressing => "progressing",
                 RolloutStatus::Paused => "paused",
@@ -636,6 +646,10 @@ fn SummaryCard(sim: RwSignal<Sim>) -> impl IntoView {
                 Outcome::Running => "Running",
             };
             let min = |m: Option<u32>| m.map(|m| format!("{m} min")).unwrap_or_else(|| "—".into());
+            let routing = match sum.routing {
+                crate::core::canary::Routing::PerRequest => "per-request routing",
+                crate::core::canary::Routing::Sticky => "sticky routing",
+            };
             let users = if sum.users_total > 0 {
                 format!(
                     "{} of {} ({})",
@@ -647,22 +661,30 @@ fn SummaryCard(sim: RwSignal<Sim>) -> impl IntoView {
                 "—".to_string()
             };
             let spared = sum.spared_share.map(|v| format!("{:.1} %", v * 100.0)).unwrap_or_else(|| "—".into());
-            let verdict = if started {
-                sum.verdict
+            let verdict = if !started {
+                "Press Run the clock, or Step 1 minute at a time.".to_string()
+            } else if !s.is_finished() && matches!(sum.outcome, Outcome::Running) {
+                // The run is under way: no verdict on how it "ended" yet.
+                format!("Under way: minute {} of {}.", s.minute(), s.horizon())
             } else {
-                "Press Run, or Step for one minute at a time.".to_string()
+                sum.verdict
             };
             view! {
                 <p class="outcome" data-outcome=outcome.to_lowercase().replace(' ', "-")>{outcome}</p>
                 <dl class="facts">
                     <dt>"Rolled back"</dt><dd>{sum.rollback_minute.map(|m| format!("at the end of minute {m}")).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Failed requests"</dt><dd>{thousands(sum.failed_requests)}</dd>
-                    <dt>"Users affected (whole run)"</dt><dd>{users}</dd>
+                    <dt>"Failed requests (new release)"</dt><dd>{format!("{} ({} beyond its usual error rate)", thousands(sum.failed_requests), thousands(sum.excess_failed_requests))}</dd>
+                    <dt>{format!("Users affected (whole run, {})", routing)}</dt><dd>{users}</dd>
                     <dt>"Spared while it was live"</dt><dd title="Share of the requests served while the regression was live that never met it">{spared}</dd>
                     <dt>"Error budget used"</dt><dd>{format!("{:.2} %", sum.budget_consumed * 100.0)}</dd>
                     <dt>"Time to detect"</dt><dd>{min(sum.time_to_detect)}</dd>
                     <dt>"Time to mitigate"</dt><dd>{min(sum.time_to_mitigate)}</dd>
                 </dl>
+                <p class="muted facts-note">
+                    "Failed requests are the 5xx the new release served, its everyday errors included; only those beyond its usual \
+                     rate cost error budget (shown as a share of the 30-day budget). Users affected counts the users who met the regression: \
+                     with per-request routing a user's requests are split independently, so more users meet a canary than its weight."
+                </p>
                 <p class="verdict">{verdict}</p>
             }
         })

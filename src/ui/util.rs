@@ -267,6 +267,12 @@ pub fn install_term_taps() {
     on_key.forget();
 }
 
+/// Whether the screen is a phone's width (the 700 px breakpoint where the
+/// simulators put their charts first, style/sim.css).
+pub fn narrow_screen() -> bool {
+    window().match_media("(max-width: 700px)").ok().flatten().is_some_and(|m| m.matches())
+}
+
 /// The boxes of a content page's prose that scroll sideways when their
 /// content is wider than the page: code blocks, tables and diagrams. Only
 /// there: that prose does not change once drawn, so a box that fits now

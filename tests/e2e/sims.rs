@@ -372,7 +372,7 @@ async fn the_canary_page_says_one_true_thing_at_each_moment() -> R {
     b.wait_for_text("#chart-error_rate", "No data yet").await?;
     assert_eq!(b.js("return document.querySelectorAll('#chart-error_rate .grid').length;").await?.as_u64(), Some(0));
     let names: Vec<String> = serde_json::from_value(
-        b.js("return Array.from(document.querySelectorAll('.sim-controls button')).map(x => x.textContent);").await?,
+        b.js("return Array.from(document.querySelectorAll('main button')).map(x => x.textContent);").await?,
     )?;
     assert!(
         names.iter().any(|n| n == "▶ Run the clock") && names.iter().any(|n| n == "Pause the rollout"),
@@ -390,5 +390,48 @@ async fn the_canary_page_says_one_true_thing_at_each_moment() -> R {
     b.wait_for_text(".summary-card", "beyond its usual error rate").await?;
     b.wait_for_text(".summary-card", "per-request routing").await?;
     b.assert_no_errors("canary statuses").await?;
+    Ok(())
+}
+
+/// On a phone the canary's charts come first and the playback bar stays on
+/// screen; in game day the clock stays in view and the playbook comes
+/// before the charts.
+#[tokio::test]
+async fn on_a_phone_the_run_is_in_view_and_the_playbook_beside_the_clock() -> R {
+    let b = Browser::with_size(375, 812).await?;
+    b.open("/simulators/canary?scenario=worked-example-1").await?;
+    b.wait_for_css("#chart-error_rate").await?;
+    let tops = b
+        .js("const t = s => document.querySelector(s).getBoundingClientRect().top; \
+             return [t('#chart-error_rate'), t('.sim-actions'), t('.params')];")
+        .await?;
+    let [chart, actions, params] = [0, 1, 2].map(|i| tops[i].as_f64().unwrap_or(f64::NAN));
+    assert!(chart < 812.0, "the first chart is on the first screen: {chart}");
+    assert!(chart < actions && actions < params, "charts, then actions, then settings: {tops}");
+    // The playback bar is on screen wherever the page is scrolled.
+    b.js("window.scrollTo(0, document.body.scrollHeight); return true;").await?;
+    let bar = b
+        .js("const r = document.querySelector('.sim-controls').getBoundingClientRect(); return [r.top, r.bottom];")
+        .await?;
+    assert!(
+        bar[1].as_f64().unwrap_or(0.0) <= 812.5 && bar[0].as_f64().unwrap_or(0.0) > 500.0,
+        "bar at the bottom: {bar}"
+    );
+    b.click_text(".sim-controls button", "Step 1 minute").await?;
+    b.wait_for_text(".sim-controls .sim-clock", "minute 1 of").await?;
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+
+    b.open("/game-day?seed=7").await?;
+    b.click_text("button", "Start the incident").await?;
+    b.wait_for_css(".gd-playbook").await?;
+    let order = b
+        .js("const t = s => document.querySelector(s).getBoundingClientRect().top; return [t('.gd-playbook'), t('#chart-error_rate')];")
+        .await?;
+    assert!(order[0].as_f64() < order[1].as_f64(), "playbook before the charts: {order}");
+    b.js("document.querySelector('.gd-comms').scrollIntoView(); return true;").await?;
+    let clock = b.js("const r = document.querySelector('.gd-clock').getBoundingClientRect(); return r.top >= 0 && r.bottom <= 812;").await?;
+    assert_eq!(clock.as_bool(), Some(true), "the clock stays in view");
+    b.assert_no_errors("phone sims").await?;
     Ok(())
 }

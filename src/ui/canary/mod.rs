@@ -322,7 +322,12 @@ pub fn CanaryPage() -> impl IntoView {
                         <option value="custom" disabled=true prop:selected=move || slug.get() == "custom">"Custom (your changes)"</option>
                     </select>
                 </div>
-                <p class="scenario-description">{move || scenario.with(|s| s.description.clone())}</p>
+                // Open where there is room; on a phone it folds, so the charts
+                // come first (style/sim.css).
+                <details class="scenario-about" prop:open=!util::narrow_screen()>
+                    <summary>"About this scenario"</summary>
+                    <p class="scenario-description">{move || scenario.with(|s| s.description.clone())}</p>
+                </details>
             </div>
 
             <section class="sim-controls" aria-label="Run controls">
@@ -348,6 +353,9 @@ pub fn CanaryPage() -> impl IntoView {
                         {move || sim.with(|s| format!("minute {} of {}", s.minute(), s.horizon()))}
                     </span>
                 </div>
+                <StatusLine sim=sim />
+            </section>
+            <section class="sim-actions" aria-label="Your actions">
                 <div class="button-row" role="group" aria-label="Your actions as the on-call engineer">
                     <button type="button" class="button" disabled=move || finished() || status() != RolloutStatus::Progressing && status() != RolloutStatus::Paused on:click=move |_| act(Action::Promote)>"Promote to 100 %"</button>
                     <button type="button" class="button" disabled=move || finished() || status() != RolloutStatus::Progressing on:click=move |_| act(Action::Pause)>"Pause the rollout"</button>
@@ -365,7 +373,6 @@ pub fn CanaryPage() -> impl IntoView {
                         <label for="canary-automation">"Gates act automatically"</label>
                     </div>
                 </div>
-                <StatusLine sim=sim />
             </section>
 
             <div class="sim-grid">

@@ -21,6 +21,13 @@
 //! 1,000 rows by default, `lock_timeout` 500 ms on DDL; gh-ost's chunk size
 //! range 100–100,000 and throttling above 1,500 ms of replica lag.
 //!
+//! Every step keeps the same lock, batch and deploy rules (see `engine.rs`):
+//! each `ALTER TABLE`, forward or rollback, takes ACCESS EXCLUSIVE under
+//! `lock_timeout`; a `backup` is a `pg_dump` holding ACCESS SHARE for rows /
+//! `dump_rows_per_second` seconds, so DDL waits for it; a rollback turns the
+//! flags off over `deploy_seconds` (like turning them on), copies back in
+//! batches of `batch_size` like the backfill, then runs its DDL.
+//!
 //! The engine never loops over rows: the table is a handful of id ranges with
 //! per-state counts plus about twenty concrete sample rows (see `table.rs`).
 //!

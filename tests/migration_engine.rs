@@ -496,7 +496,9 @@ fn a_table_rewrite_blocks_for_the_whole_rewrite() {
 
 #[test]
 fn a_lag_spike_throttles_the_backfill() {
-    let mut sc = scenario(2_000_000);
+    // The replica lets the blocking query run for up to a minute
+    // (max_standby_streaming_delay; the default 30 s would cancel it sooner).
+    let mut sc = Scenario { max_standby_streaming_delay_ms: 60_000, ..scenario(2_000_000) };
     sc.faults.push(Fault { duration_seconds: Some(40.0), ..Fault::new(FaultKind::LagSpike, 30.0) });
     let mut sim = Sim::new(sc).unwrap();
     ok(&mut sim, Action::Expand);

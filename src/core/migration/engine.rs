@@ -99,6 +99,8 @@ pub(super) struct FaultRt {
     pub started_evt: bool,
     pub ended_evt: bool,
     pub consumed: bool,
+    /// lag_spike stall: the blocking replica query was cancelled (event logged).
+    pub cancelled_evt: bool,
 }
 
 impl FaultRt {
@@ -508,6 +510,7 @@ impl Sim {
             started_evt: false,
             ended_evt: false,
             consumed: false,
+            cancelled_evt: false,
         }
     }
 
@@ -819,6 +822,9 @@ impl Sim {
             }
         }
         for f in &self.faults {
+            if let (Some(c), false) = (self.stall_cancel_at(f), f.cancelled_evt) {
+                consider(c);
+            }
             if !f.started_evt {
                 consider(f.start);
             }
@@ -922,6 +928,15 @@ impl Sim {
                 let msg = self.fault_message(i);
                 self.log_at(start, EventKind::FaultStarted, msg, None);
             }
+            if let Some(c) = self.stall_cancel_at(&self.faults[i]) {
+                if !self.faults[i].cancelled_evt && now >= c {
+                    self.faults[i].cancelled_evt = true;
+                    let data = EventData::ReplicaQueryCancelled {
+                        max_standby_streaming_delay_ms: self.sc.max_standby_streaming_delay_ms.max(0) as u64,
+                    };
+                    self.log_data_at(c, EventKind::FaultEnded, data, None);
+                }
+            }
             if let Some(e) = end {
                 if !ended && now >= e {
                     self.faults[i].ended_evt = true;
@@ -1008,13 +1023,20 @@ impl Sim {
                     BatchError::Deadlock => "a deadlock",
                 }
             ),
-            FaultKind::LagSpike => format!(
-                "Fault: the replica {}{dur}.",
-                match s.replica_speed.unwrap_or(0.0) {
-                    x if x <= 0.0 => "stops applying WAL (e.g. a long query on the replica)".to_string(),
-                    x => format!("applies WAL at {:.0}% of its normal speed", x * 100.0),
-                }
-            ),
+            FaultKind::LagSpike => match s.replica_speed.unwrap_or(0.0) {
+                x if x <= 0.0 => format!(
+                    "Fault: a long query on the replica blocks WAL replay{dur}; {}.",
+                    match self.sc.max_standby_streaming_delay_ms {
+                        d if d < 0 =>
+                            "max_standby_streaming_delay = -1 lets it block replay as long as it runs".to_string(),
+                        d => format!(
+                            "max_standby_streaming_delay ({}) cancels the query once replay has waited that long",
+                            fmt_dur(d as f64 / 1_000.0)
+                        ),
+                    }
+                ),
+                x => format!("Fault: the replica applies WAL at {:.0}% of its normal speed{dur}.", x * 100.0),
+            },
             FaultKind::BuggyDualWrite => format!(
                 "Fault: a buggy build writes only the {} column for {:.0}% of writes (once dual write is on){dur}.",
                 match s.mode.unwrap_or_default() {
@@ -1515,9 +1537,28 @@ impl Sim {
 
     // ---- replica lag --------------------------------------------------------
 
+    /// When a stalled replica's blocking query is cancelled: PostgreSQL cancels a
+    /// standby query that conflicts with WAL replay once replay has waited
+    /// `max_standby_streaming_delay` (default 30 s; -1 waits forever), and replay
+    /// resumes ("canceling statement due to conflict with recovery", SQLSTATE
+    /// 40001; https://www.postgresql.org/docs/current/hot-standby.html#HOT-STANDBY-CONFLICT,
+    /// https://www.postgresql.org/docs/current/runtime-config-replication.html#GUC-MAX-STANDBY-STREAMING-DELAY).
+    /// A `lag_spike` with `replica_speed` 0 is such a query; a slowed replica is not.
+    fn stall_cancel_at(&self, f: &FaultRt) -> Option<u64> {
+        let delay = self.sc.max_standby_streaming_delay_ms;
+        if f.spec.kind != FaultKind::LagSpike || f.spec.replica_speed.unwrap_or(0.0) > 0.0 || delay < 0 {
+            return None;
+        }
+        let at = f.start.saturating_add(delay as u64 * 1_000);
+        f.end.is_none_or(|e| at < e).then_some(at)
+    }
+
     fn replica_capacity(&self, t: u64) -> f64 {
         let mut cap = self.sc.replica_rows_per_second;
         for f in &self.faults {
+            if self.stall_cancel_at(f).is_some_and(|c| t >= c) {
+                continue;
+            }
             if f.spec.kind == FaultKind::LagSpike && f.active(t) {
                 cap *= f.spec.replica_speed.unwrap_or(0.0).clamp(0.0, 1.0);
             }

@@ -164,6 +164,10 @@ pub(super) fn sentence(data: &EventData, v: &Variant) -> String {
                 String::new()
             }
         ),
+        EventData::ReplicaQueryCancelled { max_standby_streaming_delay_ms } => format!(
+            "The replica cancelled the query that blocked WAL replay after max_standby_streaming_delay ({}): ERROR: canceling statement due to conflict with recovery (40001). Replay resumes; a report that needs longer must run with the setting raised.",
+            crate::core::num::duration(*max_standby_streaming_delay_ms as f64 / 1_000.0)
+        ),
     }
 }
 

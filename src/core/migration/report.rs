@@ -389,6 +389,12 @@ pub enum EventData {
         /// Seconds from the rollback's start.
         seconds: f64,
     },
+    /// A replica query that blocked WAL replay was cancelled after
+    /// `max_standby_streaming_delay` (SQLSTATE 40001, "conflict with recovery").
+    ReplicaQueryCancelled {
+        /// The `max_standby_streaming_delay` (ms) it was cancelled after.
+        max_standby_streaming_delay_ms: u64,
+    },
 }
 
 /// Application statements PostgreSQL rejected, by statement and SQLSTATE.

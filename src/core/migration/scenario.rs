@@ -305,7 +305,8 @@ pub struct Fault {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<BatchError>,
     /// lag_spike: how fast the replica still applies WAL, as a share of normal
-    /// (0 = stalled, the default; below 1).
+    /// (0 = stalled, the default: a replica query blocks replay, and is cancelled
+    /// after the scenario's `max_standby_streaming_delay_ms`; below 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_speed: Option<f64>,
     /// buggy_dual_write: `old_only` (default) or `new_only`.
@@ -515,6 +516,10 @@ pub struct Scenario {
     /// 100,000,000, default 500,000): the dump holds ACCESS SHARE on the table for
     /// rows / this many seconds, and DDL waits for it.
     pub dump_rows_per_second: f64,
+    /// The replica's `max_standby_streaming_delay` in ms (-1 = wait forever, up to
+    /// 3,600,000; default 30,000): a replica query that blocks WAL replay (a
+    /// `lag_spike` with `replica_speed` 0) is cancelled after this long.
+    pub max_standby_streaming_delay_ms: i64,
     /// required_field / enum_value: share of requests from clients that do not send
     /// the field / still send the old value (0 – 1, default 0).
     pub legacy_client_share: f64,
@@ -556,6 +561,7 @@ impl Default for Scenario {
             deploy_seconds: 10.0,
             replica_rows_per_second: 60_000.0,
             dump_rows_per_second: 500_000.0,
+            max_standby_streaming_delay_ms: 30_000,
             legacy_client_share: 0.0,
             legacy_clients_gone_at_second: 0.0,
             report_every_seconds: 60.0,
@@ -721,6 +727,13 @@ impl Scenario {
         c.num("deploy_seconds", self.deploy_seconds, 0.0, 3_600.0, false, " s");
         c.num("replica_rows_per_second", self.replica_rows_per_second, 1_000.0, 10_000_000.0, false, "");
         c.num("dump_rows_per_second", self.dump_rows_per_second, 1_000.0, 100_000_000.0, false, "");
+        c.int(
+            "max_standby_streaming_delay_ms",
+            self.max_standby_streaming_delay_ms,
+            -1,
+            3_600_000,
+            " ms (-1 = wait forever)",
+        );
         c.num("legacy_client_share", self.legacy_client_share, 0.0, 1.0, false, "");
         if self.kind == Kind::Rename && self.legacy_client_share > 0.0 {
             c.push(

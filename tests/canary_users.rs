@@ -6,9 +6,7 @@
 //! for all their requests.
 
 use rollback_lab::core::canary::users::{escape_probability, share_hit};
-use rollback_lab::core::canary::{
-    parse_toml, Fault, FaultKind, Routing, Scenario, Sim, Step, Summary, VersionSpec,
-};
+use rollback_lab::core::canary::{parse_toml, Fault, FaultKind, Routing, Scenario, Sim, Step, Summary, VersionSpec};
 use rollback_lab::core::rng::Rng;
 
 /// A release that fails 4 % of its requests from minute 6 to 27, at
@@ -90,9 +88,12 @@ fn monte_carlo(routing: Routing, d: &[f64], r: f64, window: (u32, u32), users: u
 
 #[test]
 fn users_affected_match_a_per_request_and_a_sticky_monte_carlo() {
-    for (routing, r, seed) in
-        [(Routing::PerRequest, 10.0, 1), (Routing::Sticky, 10.0, 2), (Routing::PerRequest, 2.5, 3), (Routing::Sticky, 4.5, 4)]
-    {
+    for (routing, r, seed) in [
+        (Routing::PerRequest, 10.0, 1),
+        (Routing::Sticky, 10.0, 2),
+        (Routing::PerRequest, 2.5, 3),
+        (Routing::Sticky, 4.5, 4),
+    ] {
         let sc = scenario(routing, r, seed);
         let (sim, s) = run(sc.clone());
         assert_eq!(s.routing, routing);

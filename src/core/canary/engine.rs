@@ -410,10 +410,12 @@ impl Prefix {
         let slots = self.layout.slots();
         let start = self.hist.len() - slots;
         let (shift, half) = (self.shift, (1u64 << self.shift) >> 1);
-        for k in 0..slots {
-            let c = ((counts.get(k).copied().unwrap_or(0) + half) >> shift) as u32;
-            let v = self.hist[start + k].wrapping_add(c);
-            self.hist.push(v);
+        self.hist.extend_from_within(start..);
+        let row = &mut self.hist[start + slots..];
+        for (v, &c) in row.iter_mut().zip(counts) {
+            // Wrapping: a window's difference stays exact (see the type).
+            let c = if shift == 0 { c as u32 } else { ((c + half) >> shift) as u32 };
+            *v = v.wrapping_add(c);
         }
     }
 
@@ -437,7 +439,9 @@ impl Prefix {
         if n < 0.5 {
             return (None, 0.0);
         }
-        let bucket = |k: usize| self.bucket(a, b, k);
+        let slots = self.layout.slots();
+        let (row_a, row_b) = (&self.hist[a * slots..(a + 1) * slots], &self.hist[b * slots..(b + 1) * slots]);
+        let bucket = |k: usize| u64::from(row_b[k].wrapping_sub(row_a[k]));
         let quantile = |q: f64| {
             if self.shift == 0 {
                 self.layout.quantile_total(bucket, n as u64, q)

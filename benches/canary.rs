@@ -7,7 +7,10 @@
 //! ```
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use rollback_lab::core::canary::histogram::{draw_counts, BucketProbs};
+use rollback_lab::core::canary::stats::LogNormal;
 use rollback_lab::core::canary::{Compare, Gate, GateAction, Metric, Scenario, Sim, Step, VersionSpec};
+use rollback_lab::core::rng::Rng;
 use std::hint::black_box;
 
 fn gate(metric: Metric, compare: Compare, above: Option<f64>, below: Option<f64>, w: u32) -> Gate {
@@ -71,6 +74,22 @@ fn bench(c: &mut Criterion) {
             black_box(sim.summary())
         })
     });
+    // One minute's latency histogram: 7,500 requests (stable at 75 % of
+    // 10,000 a minute) and 2,500 (the canary at 25 %).
+    let sim = Sim::new(without_judge.clone());
+    let layout = sim.latency_layout();
+    let ln = LogNormal::from_p50_p99(80.0, 300.0);
+    let probs = BucketProbs::new(&layout, &[(1.0, ln.mu, ln.sigma)]);
+    let mut out = vec![0u64; layout.slots()];
+    let mut rng = Rng::new(1);
+    for n in [7_500u64, 2_500] {
+        c.bench_function(&format!("canary_histogram_draw_{n}"), |b| {
+            b.iter(|| {
+                draw_counts(&probs, black_box(n), &mut rng, &mut out);
+                black_box(layout.quantile(&out, 0.99))
+            })
+        });
+    }
 }
 
 criterion_group!(benches, bench);

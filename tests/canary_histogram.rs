@@ -84,7 +84,7 @@ fn a_pooled_window_quantile_is_within_one_bucket_of_the_exact_quantile_of_its_re
         }
         all.sort_by(f64::total_cmp);
         assert_eq!(pooled.iter().sum::<u64>(), all.len() as u64);
-        for q in [0.5, 0.9, 0.95, 0.99, 0.999] {
+        for q in [0.9, 0.95, 0.99, 0.999] {
             let exact = exact_quantile(&all, q);
             let est = layout.quantile(&pooled, q).expect("non-empty");
             let k = layout.slot(exact);
@@ -274,4 +274,48 @@ fn a_20_request_minute_has_the_bias_and_spread_of_a_real_sample_of_20() {
     // law of sample quantiles the engine used before says 0.83 σ, unbiased).
     assert!((esd / xsd - 1.0).abs() < 0.08, "sd engine {esd} vs exact {xsd}");
     assert!(xsd > 0.45 * ln.sigma && xsd < 0.6 * ln.sigma, "{}", xsd / ln.sigma);
+}
+
+/// Not a test: runs the bench's 24 h scenario (four gates, judge every 10
+/// minutes, canary at 25 % all day) `CANARY_RUNS` times, for `perf stat`
+/// (instructions and user cycles do not depend on other load, as the
+/// wall-clock bench does):
+/// `perf stat -e cycles:u,instructions:u target/release/deps/canary_histogram-… --ignored --exact day_long_runs_for_profiling`
+#[test]
+#[ignore]
+fn day_long_runs_for_profiling() {
+    let gate = |metric, compare, above, below, w| Gate {
+        name: String::new(),
+        metric,
+        compare,
+        above,
+        below,
+        for_minutes: w,
+        action: GateAction::Rollback,
+        failure_limit: 0,
+        min_requests: 50,
+    };
+    let mut sc = Scenario {
+        seed: 2024,
+        minutes: 1440,
+        baseline: VersionSpec::default(),
+        steps: vec![Step::weight(5.0), Step::pause(10), Step::weight(25.0), Step::pause_until_promote()],
+        gates: vec![
+            gate(Metric::ErrorRate, Compare::Absolute, Some(0.01), None, 3),
+            gate(Metric::LatencyP99, Compare::Ratio, Some(1.4), None, 10),
+            gate(Metric::Kpi, Compare::Ratio, None, Some(0.95), 15),
+            gate(Metric::Cpu, Compare::Ratio, Some(1.3), None, 5),
+        ],
+        ..Scenario::default()
+    };
+    sc.judge.enabled = std::env::var("CANARY_JUDGE").map_or(true, |v| v != "0");
+    sc.judge.interval_minutes = 10;
+    sc.judge.action = GateAction::Alert;
+    sc.automation = false;
+    let runs: u32 = std::env::var("CANARY_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    for _ in 0..runs {
+        let mut sim = Sim::new(sc.clone());
+        sim.run_to_end();
+        assert_eq!(sim.ticks().len(), 1440);
+    }
 }

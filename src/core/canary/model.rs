@@ -17,7 +17,7 @@
 //!   Argo and Flagger scale the canary with its weight), so the utilisation
 //!   does not depend on the weight.
 
-use super::histogram::{draw_counts, Layout};
+use super::histogram::{draw_counts, BucketProbs, Layout};
 use super::scenario::{Fault, FaultKind, VersionSpec};
 use super::stats::{acklam, LogNormal};
 
@@ -202,9 +202,16 @@ impl Gauss {
 }
 
 /// Draws a minute of `n` requests from `b`; its latency histogram goes to
-/// `counts` (one per slot of `layout`, bucket probabilities `cdf` from
-/// [`Layout::cdf`] for `b`).
-pub(crate) fn draw(b: &Behaviour, n: u64, rng: &mut Rng, layout: &Layout, cdf: &[f64], counts: &mut [u64]) -> Draw {
+/// `counts` (one per slot of `layout`, bucket probabilities `probs` of
+/// `b`'s latency).
+pub(crate) fn draw(
+    b: &Behaviour,
+    n: u64,
+    rng: &mut Rng,
+    layout: &Layout,
+    probs: &BucketProbs,
+    counts: &mut [u64],
+) -> Draw {
     if n == 0 {
         counts.iter_mut().for_each(|c| *c = 0);
         return Draw::default();
@@ -213,9 +220,9 @@ pub(crate) fn draw(b: &Behaviour, n: u64, rng: &mut Rng, layout: &Layout, cdf: &
     let nf = n as f64;
     let errors = g.binomial(rng, n, b.error_rate());
     let conversions = g.binomial(rng, n, b.kpi());
-    draw_counts(cdf, n, rng, counts);
-    let p95 = layout.quantile(counts, 0.95).unwrap_or(0.0);
-    let p99 = layout.quantile(counts, 0.99).unwrap_or(0.0);
+    draw_counts(probs, n, rng, counts);
+    let p95 = layout.quantile_total(|k| counts[k], n, 0.95).unwrap_or(0.0);
+    let p99 = layout.quantile_total(|k| counts[k], n, 0.99).unwrap_or(0.0);
     let z3 = g.next(rng).clamp(-4.0, 4.0);
     let cpu = (b.cpu() * (1.0 + 0.5 * z3 / nf.sqrt())).clamp(0.0, 1.0);
     Draw { requests: n, errors, conversions, p95, p99, cpu }

@@ -99,6 +99,8 @@ pub(super) struct FaultRt {
     pub started_evt: bool,
     pub ended_evt: bool,
     pub consumed: bool,
+    /// lag_spike stall: the blocking replica query was cancelled (event logged).
+    pub cancelled_evt: bool,
 }
 
 impl FaultRt {
@@ -111,11 +113,17 @@ impl FaultRt {
 pub(crate) enum JobKind {
     Backfill,
     Repair,
+    /// Rollback before contract: copy back the rows only the new column has,
+    /// in batches of `batch_size` like the backfill.
+    CopyBack,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Job {
     pub kind: JobKind,
+    /// Ids per batch: `batch_size`, or for the copy-back the id span that holds
+    /// about `batch_size` rows to copy (it finds them through an index).
+    pub stride: u64,
     pub start_id: u64,
     pub cursor: u64,
     pub bound: u64,
@@ -142,6 +150,54 @@ pub(super) struct Job {
 pub(super) enum DdlOp {
     Expand,
     Contract,
+    /// Rollback before contract: DROP COLUMN IF EXISTS new (DROP CONSTRAINT IF
+    /// EXISTS for a new field).
+    RollbackDrop,
+    /// Rollback of a reversible contract: DROP CONSTRAINT, DROP NOT NULL.
+    RollbackReverse,
+}
+
+impl DdlOp {
+    fn step(self) -> DdlStep {
+        match self {
+            DdlOp::Expand => DdlStep::Expand,
+            DdlOp::Contract => DdlStep::Contract,
+            DdlOp::RollbackDrop => DdlStep::RollbackDrop,
+            DdlOp::RollbackReverse => DdlStep::RollbackReverse,
+        }
+    }
+}
+
+/// A `pg_dump` of the table in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Dump {
+    pub end: u64,
+    /// Index of its entry in `backups`.
+    pub index: usize,
+    /// The table as of the dump's start (pg_dump reads one snapshot), when it
+    /// still has the old column: it becomes the usable backup when the dump ends.
+    pub snapshot: Option<Snapshot>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RbStage {
+    /// Flags off, reaching every instance at `until`.
+    FlagsOff { until: u64 },
+    /// The batched copy-back runs.
+    CopyBack,
+    /// The rollback DDL runs (under lock_timeout).
+    Ddl,
+    /// Stalled (the DDL gave up, or the copy-back stopped): `rollback` again resumes it.
+    Stalled,
+}
+
+/// A rollback in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RollbackRun {
+    pub method: RollbackMethod,
+    pub stage: RbStage,
+    pub started: u64,
+    pub copied: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,6 +391,8 @@ pub struct Sim {
     pub(super) repair_after: Option<u64>,
     pub(super) last_validation_problem: bool,
     pub(super) phase_before_contract: Phase,
+    pub(super) dump: Option<Dump>,
+    pub(super) rb: Option<RollbackRun>,
 }
 
 fn secs(us: u64) -> f64 {
@@ -364,6 +422,14 @@ pub(super) fn fmt_n(n: u64) -> String {
 
 fn fmt_dur(seconds: f64) -> String {
     crate::core::num::duration(seconds)
+}
+
+pub(super) fn job_label(k: JobKind) -> &'static str {
+    match k {
+        JobKind::Backfill => "backfill",
+        JobKind::Repair => "repair",
+        JobKind::CopyBack => "copy_back",
+    }
 }
 
 fn phase_index(p: Phase) -> Option<usize> {
@@ -422,6 +488,8 @@ impl Sim {
             repair_after: None,
             last_validation_problem: false,
             phase_before_contract: Phase::NotStarted,
+            dump: None,
+            rb: None,
             sc: scenario,
         };
         sim.record_history();
@@ -442,6 +510,7 @@ impl Sim {
             started_evt: false,
             ended_evt: false,
             consumed: false,
+            cancelled_evt: false,
         }
     }
 
@@ -543,12 +612,17 @@ impl Sim {
 
     /// Log a typed event: its message is worded by `messages.rs` from `data`.
     pub(super) fn log_data(&mut self, kind: EventKind, data: EventData, sql: Option<String>) {
+        self.log_data_at(self.now, kind, data, sql);
+    }
+
+    /// Log a typed event at time `at`.
+    pub(super) fn log_data_at(&mut self, at: u64, kind: EventKind, data: EventData, sql: Option<String>) {
         if self.events.len() >= MAX_EVENTS {
             self.events_dropped += 1;
             return;
         }
         let message = super::messages::sentence(&data, &self.v);
-        self.events.push(Event { second: secs(self.now), kind, message, sql, data: Some(data) });
+        self.events.push(Event { second: secs(at), kind, message, sql, data: Some(data) });
     }
 
     /// Count `failed` statements of `st` rejected with `code`, where `share` is
@@ -704,6 +778,8 @@ impl Sim {
             || self.write.milestone.is_some()
             || self.read.milestone.is_some()
             || self.repair_after.is_some()
+            || self.dump.is_some()
+            || self.rollback_running()
             || self.pending.iter().any(|p| !p.done && p.spec.after.is_some() && p.due.is_some())
     }
 
@@ -746,6 +822,9 @@ impl Sim {
             }
         }
         for f in &self.faults {
+            if let (Some(c), false) = (self.stall_cancel_at(f), f.cancelled_evt) {
+                consider(c);
+            }
             if !f.started_evt {
                 consider(f.start);
             }
@@ -767,6 +846,18 @@ impl Sim {
         }
         if let Some(r) = self.repair_after {
             consider(r);
+        }
+        if let Some(d) = &self.dump {
+            consider(d.end);
+        }
+        match self.rb.as_ref().map(|r| r.stage) {
+            Some(RbStage::FlagsOff { until }) => consider(until),
+            Some(RbStage::CopyBack) => {
+                if let Some(e) = self.job.as_deref().and_then(|j| j.ended_us) {
+                    consider(e);
+                }
+            }
+            _ => {}
         }
         best
     }
@@ -837,6 +928,15 @@ impl Sim {
                 let msg = self.fault_message(i);
                 self.log_at(start, EventKind::FaultStarted, msg, None);
             }
+            if let Some(c) = self.stall_cancel_at(&self.faults[i]) {
+                if !self.faults[i].cancelled_evt && now >= c {
+                    self.faults[i].cancelled_evt = true;
+                    let data = EventData::ReplicaQueryCancelled {
+                        max_standby_streaming_delay_ms: self.sc.max_standby_streaming_delay_ms.max(0) as u64,
+                    };
+                    self.log_data_at(c, EventKind::FaultEnded, data, None);
+                }
+            }
             if let Some(e) = end {
                 if !ended && now >= e {
                     self.faults[i].ended_evt = true;
@@ -861,6 +961,11 @@ impl Sim {
                 let at = self.read.end;
                 self.rollout_done(m, at);
             }
+        }
+        // A pg_dump finishing releases its ACCESS SHARE lock (before the DDL
+        // that waits for it tries again).
+        if self.dump.as_ref().is_some_and(|d| now >= d.end) {
+            self.finish_dump();
         }
         // DDL.
         if let Some(d) = self.ddl.clone() {
@@ -891,6 +996,8 @@ impl Sim {
                 self.milestone(Milestone::Rollback, e);
             }
         }
+        // A rollback before contract moves on (flags off → copy-back → DDL).
+        self.advance_rollback();
         // Repair scheduled by rollforward once the fixed build is out.
         if let Some(r) = self.repair_after {
             if now >= r {
@@ -916,13 +1023,20 @@ impl Sim {
                     BatchError::Deadlock => "a deadlock",
                 }
             ),
-            FaultKind::LagSpike => format!(
-                "Fault: the replica {}{dur}.",
-                match s.replica_speed.unwrap_or(0.0) {
-                    x if x <= 0.0 => "stops applying WAL (e.g. a long query on the replica)".to_string(),
-                    x => format!("applies WAL at {:.0}% of its normal speed", x * 100.0),
-                }
-            ),
+            FaultKind::LagSpike => match s.replica_speed.unwrap_or(0.0) {
+                x if x <= 0.0 => format!(
+                    "Fault: a long query on the replica blocks WAL replay{dur}; {}.",
+                    match self.sc.max_standby_streaming_delay_ms {
+                        d if d < 0 =>
+                            "max_standby_streaming_delay = -1 lets it block replay as long as it runs".to_string(),
+                        d => format!(
+                            "max_standby_streaming_delay ({}) cancels the query once replay has waited that long",
+                            fmt_dur(d as f64 / 1_000.0)
+                        ),
+                    }
+                ),
+                x => format!("Fault: the replica applies WAL at {:.0}% of its normal speed{dur}.", x * 100.0),
+            },
             FaultKind::BuggyDualWrite => format!(
                 "Fault: a buggy build writes only the {} column for {:.0}% of writes (once dual write is on){dur}.",
                 match s.mode.unwrap_or_default() {
@@ -1423,9 +1537,28 @@ impl Sim {
 
     // ---- replica lag --------------------------------------------------------
 
+    /// When a stalled replica's blocking query is cancelled: PostgreSQL cancels a
+    /// standby query that conflicts with WAL replay once replay has waited
+    /// `max_standby_streaming_delay` (default 30 s; -1 waits forever), and replay
+    /// resumes ("canceling statement due to conflict with recovery", SQLSTATE
+    /// 40001; https://www.postgresql.org/docs/current/hot-standby.html#HOT-STANDBY-CONFLICT,
+    /// https://www.postgresql.org/docs/current/runtime-config-replication.html#GUC-MAX-STANDBY-STREAMING-DELAY).
+    /// A `lag_spike` with `replica_speed` 0 is such a query; a slowed replica is not.
+    fn stall_cancel_at(&self, f: &FaultRt) -> Option<u64> {
+        let delay = self.sc.max_standby_streaming_delay_ms;
+        if f.spec.kind != FaultKind::LagSpike || f.spec.replica_speed.unwrap_or(0.0) > 0.0 || delay < 0 {
+            return None;
+        }
+        let at = f.start.saturating_add(delay as u64 * 1_000);
+        f.end.is_none_or(|e| at < e).then_some(at)
+    }
+
     fn replica_capacity(&self, t: u64) -> f64 {
         let mut cap = self.sc.replica_rows_per_second;
         for f in &self.faults {
+            if self.stall_cancel_at(f).is_some_and(|c| t >= c) {
+                continue;
+            }
             if f.spec.kind == FaultKind::LagSpike && f.active(t) {
                 cap *= f.spec.replica_speed.unwrap_or(0.0).clamp(0.0, 1.0);
             }
@@ -1505,12 +1638,15 @@ impl Sim {
         if let Some(j) = self.job_active() {
             return Err(format!(
                 "a {} job is already running (id {} of {})",
-                if j.kind == JobKind::Backfill { "backfill" } else { "repair" },
+                job_label(j.kind),
                 fmt_n(j.cursor),
                 fmt_n(j.bound)
             ));
         }
         let max_id = self.t.total();
+        if kind == JobKind::CopyBack {
+            return Ok((1, max_id, false));
+        }
         let (start, bound, resumed) = match (kind, self.job.as_deref()) {
             (JobKind::Backfill, Some(j)) if j.kind == JobKind::Backfill && j.status == JobStatus::Stopped => {
                 (j.cursor, j.bound, true)
@@ -1542,8 +1678,21 @@ impl Sim {
     fn start_job(&mut self, kind: JobKind) -> Result<String, String> {
         let (start, bound, resumed) = self.job_range(kind)?;
         self.t.close_tail();
+        let bs = self.sc.batch_size as u64;
+        // The copy-back finds its rows through the updated_at index (keyset
+        // pagination, `copy_back_batch_sql`): a batch of `batch_size` rows to copy
+        // spans about batch_size × rows / rows-to-copy ids.
+        let to_copy = self.t.count(OSTALE);
+        let stride = match kind {
+            JobKind::CopyBack if to_copy > 0 => {
+                let span = (bs as f64 * bound as f64 / to_copy as f64).ceil() as u64;
+                span.clamp(bs, bound.max(bs))
+            }
+            _ => bs,
+        };
         let job = Job {
             kind,
+            stride,
             start_id: start,
             cursor: start,
             bound,
@@ -1562,12 +1711,21 @@ impl Sim {
             started_us: self.now,
             ended_us: None,
         };
-        let bs = self.sc.batch_size as u64;
         let sql = match kind {
             JobKind::Backfill => {
                 self.v.backfill_sql(start, bound, bs, self.sc.batch_pause_ms as u64, self.sc.max_lag_ms as u64)
             }
             JobKind::Repair => self.v.repair_batch_sql(start, (start + bs - 1).min(bound)),
+            JobKind::CopyBack => {
+                // Batched like the backfill (batch_size, batch_pause_ms, throttled
+                // above max_lag_ms, lock_timeout per batch), not one UPDATE that
+                // locks every row it changes until it commits.
+                self.job = Some(Box::new(job));
+                let data = EventData::CopyBackStarted { rows: to_copy, batch_size: bs };
+                let sql = format!("{}{}", self.v.lock_line(false), self.v.copy_back_batch_sql(bs));
+                self.log_data(EventKind::Rollback, data, Some(sql));
+                return Ok("copy-back started".into());
+            }
         };
         let what = match kind {
             JobKind::Backfill if resumed => format!(
@@ -1582,7 +1740,7 @@ impl Sim {
                 fmt_n(bs),
                 self.sc.batch_pause_ms
             ),
-            JobKind::Repair => format!(
+            JobKind::Repair | JobKind::CopyBack => format!(
                 "Repair pass started over ids {}–{}: reconciles NULL and drifted rows.",
                 fmt_n(start),
                 fmt_n(bound)
@@ -1656,9 +1814,8 @@ impl Sim {
             j.status = JobStatus::Running;
             self.log_at(t, EventKind::ThrottleOff, format!("Replica lag {lag:.0} ms: backfill resumes."), None);
         }
-        let bs = self.sc.batch_size as u64;
         let a = j.cursor;
-        let b = a.saturating_add(bs - 1).min(j.bound);
+        let b = a.saturating_add(j.stride.max(1) - 1).min(j.bound);
         if let Some((p, err, window_end)) = self.batch_failure(t) {
             if self.rng_batch.chance(p) {
                 if err == BatchError::LockTimeout && self.sc.lock_timeout_ms == 0 {
@@ -1699,7 +1856,7 @@ impl Sim {
                     );
                     self.log_at(
                         t + cost,
-                        EventKind::BackfillStopped,
+                        if j.kind == JobKind::CopyBack { EventKind::Failed } else { EventKind::BackfillStopped },
                         format!(
                             "Backfill stopped at id {}: {reason}. Run backfill again (or rollforward) to resume there; the batches are idempotent.",
                             fmt_n(a)
@@ -1738,6 +1895,7 @@ impl Sim {
         let fix = match j.kind {
             JobKind::Backfill => [true, false, false, false],
             JobKind::Repair => [true, false, true, true],
+            JobKind::CopyBack => [false, false, false, true],
         };
         let (agg, smp) = self.t.process_range(a, b, fix, &mut self.rng_alloc);
         let filled = agg[NULL] + smp[NULL];
@@ -1747,7 +1905,9 @@ impl Sim {
         self.ctr.rows_backfilled_total += filled;
         let changed = filled + reconciled;
         let ids = b - a + 1;
-        let dur = (BATCH_OVERHEAD_US + SCAN_US_PER_ID * ids as f64 + UPDATE_US_PER_ROW * changed as f64) as u64;
+        // The copy-back reaches its rows through an index: it scans what it changes.
+        let scanned = if j.kind == JobKind::CopyBack { changed } else { ids };
+        let dur = (BATCH_OVERHEAD_US + SCAN_US_PER_ID * scanned as f64 + UPDATE_US_PER_ROW * changed as f64) as u64;
         if changed > 0 {
             self.lag_push(t + dur, changed as f64);
         }
@@ -1764,6 +1924,12 @@ impl Sim {
             let end = t + dur;
             j.ended_us = Some(end);
             let kind = j.kind;
+            if kind == JobKind::CopyBack {
+                let data = EventData::CopyBackCompleted { batches: j.batches, rows: j.rows_changed };
+                self.job = Some(j);
+                self.log_data_at(end, EventKind::JobCompleted, data, None);
+                return;
+            }
             let msg = format!(
                 "{} finished: {} batches, {} rows changed, {} throttled.",
                 if kind == JobKind::Backfill { "Backfill" } else { "Repair pass" },
@@ -1799,6 +1965,7 @@ impl Sim {
                     }
                     self.milestone(Milestone::Repair, end);
                 }
+                JobKind::CopyBack => {}
             }
             return;
         }
@@ -1861,20 +2028,88 @@ impl Sim {
         false
     }
 
+    /// What holds a lock that conflicts with ACCESS EXCLUSIVE at `t`, and until
+    /// when: a long transaction (the `long_lock` fault) or a running `pg_dump`
+    /// (ACCESS SHARE for its whole run), whichever lets go last.
+    fn lock_holder(&self, t: u64) -> Option<(u64, LockHolder)> {
+        let mut best = self.blocker_end(t).map(|e| (e, LockHolder::LongTransaction));
+        if let Some(d) = &self.dump {
+            if t < d.end && best.is_none_or(|(e, _)| d.end > e) {
+                best = Some((d.end, LockHolder::PgDump));
+            }
+        }
+        best
+    }
+
+    /// Try to take ACCESS EXCLUSIVE for a DDL step. Every `ALTER TABLE` form the
+    /// engine runs (ADD/DROP COLUMN, ADD/DROP CONSTRAINT, SET/DROP NOT NULL) takes
+    /// ACCESS EXCLUSIVE, which conflicts with every other lock mode, ACCESS SHARE
+    /// included (https://www.postgresql.org/docs/current/explicit-locking.html,
+    /// Table 13.2). A lock request waits for the holders, and every later request
+    /// on the table queues behind it. `lock_timeout` bounds that wait: "Abort any
+    /// statement that waits longer than the specified amount of time while
+    /// attempting to acquire a lock"; 0 disables it
+    /// (https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT).
+    /// The forward and the rollback DDL follow the same rule: with a timeout they
+    /// fail fast and retry with backoff, without one every query waits behind them.
     fn ddl_try(&mut self, op: DdlOp) {
         let now = self.now;
         let attempt = self.ddl.as_ref().map_or(0, |d| d.attempt);
-        let label = match op {
-            DdlOp::Expand => "expand",
-            DdlOp::Contract => "contract",
+        let step = op.step();
+        if let Some((end, holder)) = self.lock_holder(now) {
+            let lt = self.sc.lock_timeout_ms as u64 * 1_000;
+            if lt == 0 {
+                let wait = end.saturating_sub(now);
+                self.blocked_by_lock(wait);
+                let data = EventData::DdlQueued {
+                    ddl: step,
+                    holder,
+                    wait_seconds: secs(wait),
+                    writes_blocked: (self.sc.writes_per_second * secs(wait)) as u64,
+                    reads_blocked: (self.sc.reads_per_second * secs(wait)) as u64,
+                };
+                self.log_data(EventKind::LockBlocked, data, None);
+                self.ddl = Some(Ddl { op, attempt, next_at: end, stage: DdlStage::Try, blocking: true });
+                return;
+            }
+            self.blocked_by_lock(lt);
+            let attempt = attempt + 1;
+            if attempt >= DDL_MAX_ATTEMPTS {
+                self.ddl = None;
+                match op {
+                    DdlOp::Expand => self.set_phase_failed(Phase::Expand),
+                    DdlOp::Contract => self.set_phase_failed(Phase::Contract),
+                    DdlOp::RollbackDrop | DdlOp::RollbackReverse => {
+                        if let Some(rb) = self.rb.as_mut() {
+                            rb.stage = RbStage::Stalled;
+                        }
+                    }
+                }
+                self.log_data(EventKind::Failed, EventData::DdlGaveUp { ddl: step, holder, attempts: attempt }, None);
+                return;
+            }
+            let backoff = (DDL_BACKOFF_US << (attempt - 1).min(5)).min(30 * US);
+            let data = EventData::DdlLockTimeout {
+                ddl: step,
+                holder,
+                lock_timeout_ms: self.sc.lock_timeout_ms as u64,
+                attempt,
+                retry_in_seconds: secs(backoff),
+            };
+            self.log_data(EventKind::LockTimeout, data, None);
+            self.ddl = Some(Ddl { op, attempt, next_at: now + lt + backoff, stage: DdlStage::Try, blocking: false });
+            return;
+        }
+        // The lock is ours. A table-rewriting form holds it for the whole rewrite.
+        let rewrite_sql = match op {
+            DdlOp::Expand => Some(self.v.expand_sql(true)),
+            DdlOp::Contract => Some(self.v.contract_sql(true)),
+            DdlOp::RollbackDrop | DdlOp::RollbackReverse => None,
         };
-        if self.take_rewrite(now) {
+        if let Some(sql) = rewrite_sql.filter(|_| self.take_rewrite(now)) {
+            let label = if op == DdlOp::Expand { "expand" } else { "contract" };
             let dur = us_of(self.t.total() as f64 / REWRITE_ROWS_PER_S);
             self.blocked_by_lock(dur);
-            let sql = match op {
-                DdlOp::Expand => self.v.expand_sql(true),
-                DdlOp::Contract => self.v.contract_sql(true),
-            };
             self.log(
                 EventKind::LockBlocked,
                 format!(
@@ -1888,58 +2123,6 @@ impl Sim {
                 Some(sql),
             );
             self.ddl = Some(Ddl { op, attempt, next_at: now + dur, stage: DdlStage::Finish, blocking: true });
-            return;
-        }
-        if let Some(end) = self.blocker_end(now) {
-            let lt = self.sc.lock_timeout_ms as u64 * 1_000;
-            if lt == 0 {
-                let wait = end.saturating_sub(now);
-                self.blocked_by_lock(wait);
-                self.log(
-                    EventKind::LockBlocked,
-                    format!(
-                        "The {label} ALTER queues for ACCESS EXCLUSIVE behind a long transaction, with no lock_timeout: every query on {} queues behind the ALTER for {} ({} writes and {} reads stall). With lock_timeout = 500 ms (pgroll's default) it would fail fast and retry instead.",
-                        self.v.table,
-                        fmt_dur(secs(wait)),
-                        fmt_n((self.sc.writes_per_second * secs(wait)) as u64),
-                        fmt_n((self.sc.reads_per_second * secs(wait)) as u64)
-                    ),
-                    None,
-                );
-                self.ddl = Some(Ddl { op, attempt, next_at: end, stage: DdlStage::Finish, blocking: true });
-                return;
-            }
-            self.blocked_by_lock(lt);
-            let attempt = attempt + 1;
-            if attempt >= DDL_MAX_ATTEMPTS {
-                self.ddl = None;
-                let p = match op {
-                    DdlOp::Expand => Phase::Expand,
-                    DdlOp::Contract => Phase::Contract,
-                };
-                self.set_phase_failed(p);
-                self.log(
-                    EventKind::Failed,
-                    format!(
-                        "The {label} ALTER gave up after {attempt} lock timeouts; try again when the long transaction is gone."
-                    ),
-                    None,
-                );
-                return;
-            }
-            let backoff = (DDL_BACKOFF_US << (attempt - 1).min(5)).min(30 * US);
-            self.log(
-                EventKind::LockTimeout,
-                format!(
-                    "The {label} ALTER waited {} ms for ACCESS EXCLUSIVE (a long transaction holds a lock) and was cancelled by lock_timeout: queries on {} waited at most {} ms. Retry {attempt} in {}.",
-                    self.sc.lock_timeout_ms,
-                    self.v.table,
-                    self.sc.lock_timeout_ms,
-                    fmt_dur(secs(backoff))
-                ),
-                None,
-            );
-            self.ddl = Some(Ddl { op, attempt, next_at: now + lt + backoff, stage: DdlStage::Try, blocking: false });
             return;
         }
         // The lock is free: catalog-only changes are instant.
@@ -2001,6 +2184,7 @@ impl Sim {
                 }
                 _ => self.drop_old_column(at),
             },
+            DdlOp::RollbackDrop | DdlOp::RollbackReverse => self.rollback_done(at),
         }
     }
 
@@ -2234,7 +2418,7 @@ impl Sim {
             }
             Action::Backup => {
                 self.take_backup(false);
-                Ok("backup taken".into())
+                Ok("backup started".into())
             }
             Action::DryRun => {
                 let r = self.dry_run();
@@ -2266,44 +2450,72 @@ impl Sim {
         );
     }
 
+    /// Take a backup. The automatic one at the start of the migration is a
+    /// recovery point (a base backup plus the WAL archive: point-in-time
+    /// recovery), which takes no lock on the table and is usable at once. A
+    /// `backup` action runs `pg_dump` on the table: "pg_dump … acquires ACCESS
+    /// SHARE" on every table it dumps and keeps it until it ends
+    /// (https://www.postgresql.org/docs/current/app-pgdump.html), and ACCESS
+    /// EXCLUSIVE conflicts with ACCESS SHARE
+    /// (https://www.postgresql.org/docs/current/explicit-locking.html), so any
+    /// ALTER TABLE waits for the dump (see `ddl_try`). It runs rows /
+    /// `dump_rows_per_second` seconds and holds the table as of its start (one
+    /// snapshot); it becomes usable for a restore when it ends.
     fn take_backup(&mut self, automatic: bool) {
+        let now = self.now;
+        let rows = self.t.total();
+        let has_old = self.schema.old_col;
+        let dur = if automatic { 0 } else { us_of(rows as f64 / self.sc.dump_rows_per_second).max(1) };
         let info = BackupInfo {
-            second: secs(self.now),
+            second: secs(now),
             phase: self.phase,
-            has_old_column: self.schema.old_col,
-            rows: self.t.total(),
+            has_old_column: has_old,
+            rows,
             automatic,
             rows_lost_before: self.ctr.rows_lost_total,
+            completed_second: if automatic { Some(secs(now)) } else { None },
         };
         self.backups.push(info.clone());
-        if self.schema.old_col {
+        let snapshot = if has_old {
             self.t.mark_backup();
-            self.snapshot = Some(Snapshot {
+            Some(Snapshot {
                 table: self.t.clone(),
                 schema: self.schema.clone(),
                 rows_lost_total: self.ctr.rows_lost_total,
                 info,
-            });
-            self.log(
-                EventKind::Backup,
-                format!(
-                    "{} taken ({} rows). A restore would bring the table back to this moment.",
-                    if automatic { "Automatic backup at the start of the migration" } else { "Backup" },
-                    fmt_n(self.t.total())
-                ),
-                None,
-            );
+            })
         } else {
-            self.log(
-                EventKind::Backup,
-                format!(
-                    "Backup taken ({} rows), but {} is already dropped: it cannot undo the contract. A rollback still restores the last backup taken before contract.",
-                    fmt_n(self.t.total()),
-                    self.v.old
-                ),
-                None,
-            );
+            None
+        };
+        if automatic {
+            if snapshot.is_some() {
+                self.snapshot = snapshot;
+            }
+            self.log_data(EventKind::Backup, EventData::RecoveryPoint { rows }, None);
+            return;
         }
+        self.dump = Some(Dump { end: now + dur, index: self.backups.len() - 1, snapshot });
+        let data = EventData::BackupStarted { rows, seconds: secs(dur), has_old_column: has_old };
+        self.log_data(EventKind::Backup, data, Some(self.v.dump_sql()));
+    }
+
+    /// The running pg_dump ends: its backup becomes usable, its lock is released.
+    fn finish_dump(&mut self) {
+        let Some(d) = self.dump.take() else { return };
+        let at = d.end;
+        let mut rows = 0;
+        let mut has_old = false;
+        if let Some(info) = self.backups.get_mut(d.index) {
+            info.completed_second = Some(secs(at));
+            rows = info.rows;
+            has_old = info.has_old_column;
+        }
+        if let Some(mut snap) = d.snapshot {
+            snap.info.completed_second = Some(secs(at));
+            self.snapshot = Some(snap);
+        }
+        self.log_data_at(at, EventKind::Backup, EventData::BackupCompleted { rows, has_old_column: has_old }, None);
+        self.milestone(Milestone::Backup, at);
     }
 
     /// The contract's first move: roll out the build whose statements name only
@@ -2351,14 +2563,20 @@ impl Sim {
         Ok("contract started".into())
     }
 
-    fn end_all_buggy(&mut self) {
+    /// End every live buggy build at `at` (the flags-off rollout's end).
+    fn end_all_buggy_at(&mut self, at: u64) {
         let now = self.now;
         for f in &mut self.faults {
-            if f.spec.kind == FaultKind::BuggyDualWrite && f.end.is_none_or(|e| e > now) && f.start <= now {
-                f.end = Some(now.max(f.start + 1));
+            if f.spec.kind == FaultKind::BuggyDualWrite && f.end.is_none_or(|e| e > at) && f.start <= now {
+                f.end = Some(at.max(f.start + 1));
                 f.ended_evt = false;
             }
         }
+    }
+
+    /// Is a rollback under way (not stalled)?
+    pub(super) fn rollback_running(&self) -> bool {
+        self.rb.as_ref().is_some_and(|r| r.stage != RbStage::Stalled)
     }
 
     fn rollback(&mut self) -> Result<String, String> {
@@ -2366,6 +2584,19 @@ impl Sim {
         let c = self.rollback_preview();
         if c.method == RollbackMethod::Nothing {
             return self.refuse(name, c.explanation);
+        }
+        if c.method == RollbackMethod::RestoreFromBackup {
+            // pg_restore --clean drops the table (ACCESS EXCLUSIVE), which would
+            // wait for a running dump's ACCESS SHARE: the dump is cancelled. (It
+            // started after the drop, so it could not have undone the contract:
+            // a dump holding the old column blocks the DROP until it ends.)
+            if let Some(d) = self.dump.take() {
+                let rows = self.backups.get(d.index).map_or(0, |b| b.rows);
+                if d.index < self.backups.len() {
+                    self.backups.remove(d.index);
+                }
+                self.log_data(EventKind::Backup, EventData::BackupCancelled { rows }, None);
+            }
         }
         let now = self.now;
         if c.method != RollbackMethod::ReverseDdl {
@@ -2378,65 +2609,67 @@ impl Sim {
         self.ddl = None;
         self.repair_after = None;
         self.ctr.rolled_back = true;
-        for r in &mut self.timeline {
-            if matches!(r.status, PhaseStatus::Running | PhaseStatus::Done | PhaseStatus::Failed) {
-                r.status = PhaseStatus::RolledBack;
+        if c.method != RollbackMethod::ReverseDdl {
+            for r in &mut self.timeline {
+                if matches!(r.status, PhaseStatus::Running | PhaseStatus::Done | PhaseStatus::Failed) {
+                    r.status = PhaseStatus::RolledBack;
+                }
             }
         }
+        // A stalled rollback resumes where it stopped, and keeps its start.
+        let (started, copied) = match &self.rb {
+            Some(r) if r.stage == RbStage::Stalled && r.method == c.method => (r.started, r.copied),
+            _ => (now, 0),
+        };
         match c.method {
             RollbackMethod::ReverseDdl => {
-                // Undo only the contract: the optional field with its safe default stays.
-                self.schema.check = false;
-                self.schema.not_null = false;
-                self.phase = self.phase_before_contract;
-                if let Some(i) = phase_index(Phase::Contract) {
-                    self.timeline[i].status = PhaseStatus::RolledBack;
-                }
-                for (i, r) in self.timeline.iter_mut().enumerate() {
-                    if i != 4 && r.status == PhaseStatus::RolledBack {
-                        r.status = if r.completed.is_some() { PhaseStatus::Done } else { PhaseStatus::Running };
-                    }
-                }
-                self.log(
-                    EventKind::Rollback,
-                    "Rolled back the requirement: DROP NOT NULL, customerType optional again (the safe default applies). 0 rows lost. Roll back again to turn the field off entirely.",
-                    Some(c.sql.clone()),
-                );
-                self.milestone(Milestone::Rollback, now);
+                // Undo only the contract: the optional field with its safe default
+                // stays. DROP CONSTRAINT and DROP NOT NULL take ACCESS EXCLUSIVE: the
+                // same lock rules as the forward DDL (see `ddl_try`).
+                self.rb = Some(RollbackRun { method: c.method, stage: RbStage::Ddl, started, copied });
+                let data =
+                    EventData::RollbackStarted { method: c.method, flags_off_seconds: 0.0, rows_to_copy_back: 0 };
+                self.log_data(EventKind::Rollback, data, Some(c.sql.clone()));
+                self.start_rollback_ddl(DdlOp::RollbackReverse);
             }
             RollbackMethod::SwitchBack => {
-                let drop = self.v.destructive_contract();
-                let copied = self.t.roll_back_columns(drop);
-                if drop {
-                    self.schema.new_col = false;
+                // Flags off. A flag flip needs no deploy, but each instance obeys it
+                // at its next flag refresh, so it reaches every instance over
+                // `deploy_seconds` exactly like turning the flag on did (the lessons:
+                // "within one polling interval every pod is back on the old path").
+                // Until then some instances still dual write, or write only the new
+                // column: the copy-back starts once the last one has switched.
+                let flags_on = self.write.to != WritePath::Old
+                    || self.read.to != ReadPath::Old
+                    || self.write.rolling(now)
+                    || self.read.rolling(now);
+                let dur = if flags_on { us_of(self.sc.deploy_seconds) } else { 0 };
+                if flags_on {
+                    self.write.start_to(WritePath::Old, now, dur, None);
+                    self.read.start_to(ReadPath::Old, now, dur, None);
+                    self.end_all_buggy_at(now + dur);
+                    self.t.close_tail();
+                    self.adopt_next_insert = true;
                 }
-                self.schema.check = false;
-                self.schema.not_null = false;
-                self.schema.strict_api = false;
-                self.write.set_now(WritePath::Old);
-                self.read.set_now(ReadPath::Old);
-                self.end_all_buggy();
-                self.t.close_tail();
-                self.adopt_next_insert = true;
-                self.phase = Phase::RolledBack;
-                self.log(
-                    EventKind::Rollback,
-                    format!(
-                        "Rolled back: flags off, reads and writes on the old path. {}0 rows lost.",
-                        if copied > 0 {
-                            format!("{} rows copied back from {} first. ", fmt_n(copied), self.v.new)
-                        } else {
-                            String::new()
-                        }
-                    ),
-                    Some(c.sql.clone()),
-                );
-                self.milestone(Milestone::Rollback, now);
+                self.rb = Some(RollbackRun {
+                    method: c.method,
+                    stage: RbStage::FlagsOff { until: now + dur },
+                    started,
+                    copied,
+                });
+                let data = EventData::RollbackStarted {
+                    method: c.method,
+                    flags_off_seconds: secs(dur),
+                    rows_to_copy_back: c.rows_copied_back,
+                };
+                self.log_data(EventKind::Rollback, data, Some(c.sql.clone()));
+                self.advance_rollback();
             }
             RollbackMethod::RestoreFromBackup => {
                 let Some(snap) = self.snapshot.clone() else {
                     return self.refuse(name, "no backup with the old column exists".into());
                 };
+                self.rb = None;
                 let lost = c.rows_lost;
                 let mut table = snap.table.clone();
                 table.roll_back_columns(true);
@@ -2446,9 +2679,11 @@ impl Sim {
                 self.schema =
                     Schema { new_col: false, old_col: true, check: false, not_null: false, strict_api: false };
                 self.ctr.rows_lost_total = snap.rows_lost_total + lost;
+                // The old version is redeployed while the table loads (the service
+                // is down for the whole restore, longer than a deploy).
                 self.write.set_now(WritePath::Old);
                 self.read.set_now(ReadPath::Old);
-                self.end_all_buggy();
+                self.end_all_buggy_at(now);
                 self.lag = Lag { queue: VecDeque::new(), t: self.lag.t, interval_max: 0.0 };
                 self.phase = Phase::RolledBack;
                 let dur = us_of(c.downtime_seconds);
@@ -2481,13 +2716,112 @@ impl Sim {
             RollbackMethod::Nothing => {}
         }
         self.last_rollback = Some(c);
-        Ok("rolled back".into())
+        Ok("rolling back".into())
+    }
+
+    fn start_rollback_ddl(&mut self, op: DdlOp) {
+        if let Some(rb) = self.rb.as_mut() {
+            rb.stage = RbStage::Ddl;
+        }
+        self.ddl = Some(Ddl { op, attempt: 0, next_at: self.now, stage: DdlStage::Try, blocking: false });
+        self.ddl_try(op);
+    }
+
+    /// Move a rollback before contract on: flags off everywhere → batched
+    /// copy-back of the rows only the new column has → the DDL.
+    fn advance_rollback(&mut self) {
+        let Some(rb) = self.rb.clone() else { return };
+        let now = self.now;
+        match rb.stage {
+            RbStage::FlagsOff { until } if now >= until => {
+                let n = if self.schema.new_col && self.schema.old_col { self.t.count(OSTALE) } else { 0 };
+                if n > 0 {
+                    if let Some(r) = self.rb.as_mut() {
+                        r.stage = RbStage::CopyBack;
+                    }
+                    self.job = None;
+                    if self.start_job(JobKind::CopyBack).is_err() {
+                        self.start_rollback_ddl(DdlOp::RollbackDrop);
+                    }
+                } else {
+                    self.start_rollback_ddl(DdlOp::RollbackDrop);
+                }
+            }
+            RbStage::CopyBack => {
+                let Some(j) = self.job.as_deref().filter(|j| j.kind == JobKind::CopyBack) else {
+                    self.start_rollback_ddl(DdlOp::RollbackDrop);
+                    return;
+                };
+                match j.status {
+                    JobStatus::Done if j.ended_us.is_none_or(|e| now >= e) => {
+                        let rows = j.rows_changed;
+                        if let Some(r) = self.rb.as_mut() {
+                            r.copied += rows;
+                        }
+                        self.start_rollback_ddl(DdlOp::RollbackDrop);
+                    }
+                    JobStatus::Stopped | JobStatus::Cancelled => {
+                        if let Some(r) = self.rb.as_mut() {
+                            r.stage = RbStage::Stalled;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The rollback's DDL committed: the rollback is complete.
+    fn rollback_done(&mut self, at: u64) {
+        let Some(rb) = self.rb.take() else { return };
+        let mut copied = rb.copied;
+        match rb.method {
+            RollbackMethod::ReverseDdl => {
+                self.schema.check = false;
+                self.schema.not_null = false;
+                self.phase = self.phase_before_contract;
+                if let Some(i) = phase_index(Phase::Contract) {
+                    self.timeline[i].status = PhaseStatus::RolledBack;
+                }
+            }
+            _ => {
+                let drop = self.v.destructive_contract();
+                copied += self.t.roll_back_columns(drop);
+                if drop {
+                    self.schema.new_col = false;
+                }
+                self.schema.check = false;
+                self.schema.not_null = false;
+                self.schema.strict_api = false;
+                self.t.close_tail();
+                self.adopt_next_insert = true;
+                self.phase = Phase::RolledBack;
+            }
+        }
+        let data = EventData::RollbackCompleted {
+            method: rb.method,
+            rows_copied_back: copied,
+            seconds: secs(at.saturating_sub(rb.started)),
+        };
+        let sql = match rb.method {
+            RollbackMethod::ReverseDdl => None,
+            _ => Some(self.v.rollback_drop_sql()),
+        };
+        self.log_data_at(at, EventKind::Rollback, data, sql);
+        if let Some(c) = self.last_rollback.as_mut() {
+            c.rows_copied_back = copied;
+        }
+        self.milestone(Milestone::Rollback, at);
     }
 
     /// What `rollforward` would do now (empty: nothing to fix forward).
     pub(super) fn rollforward_plan(&self) -> RollforwardPlan {
         let now = self.now;
         let mut plan = RollforwardPlan::default();
+        if self.rollback_running() {
+            return plan;
+        }
         let buggy_live = self.faults.iter().any(|f| f.spec.kind == FaultKind::BuggyDualWrite && f.active(now));
         plan.fix_build = buggy_live && self.schema.old_col && self.write.to == WritePath::Both;
         // After the drop, every statement naming the old column fails until a
@@ -2542,7 +2876,7 @@ impl Sim {
                 let _ = self.start_job(JobKind::Repair);
                 did.push("repair drifted and NULL rows");
             }
-            None => {}
+            Some(JobKind::CopyBack) | None => {}
         }
         let msg = format!("Fix forward: {}.", did.join(", "));
         self.log(EventKind::Rollforward, msg.clone(), None);
@@ -2567,6 +2901,9 @@ impl Sim {
         };
         if self.restore_end.is_some() {
             return nothing("a restore is already running");
+        }
+        if self.rollback_running() {
+            return nothing("a rollback is already running");
         }
         let touched = self.schema.new_col
             || self.ddl.is_some()
@@ -2623,7 +2960,8 @@ impl Sim {
                 backup: None,
                 downtime_seconds: 0.0,
                 sql: format!(
-                    "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_{n}_not_null;\n{}",
+                    "{}ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_{n}_not_null;\n{}",
+                    self.v.lock_line(true),
                     self.v.reverse_not_null_sql(),
                     t = self.v.table,
                     n = self.v.new
@@ -2662,7 +3000,7 @@ impl Sim {
             rows_copied_back: copied,
             backup: None,
             downtime_seconds: 0.0,
-            sql: self.v.rollback_switch_sql(copied > 0),
+            sql: self.v.rollback_switch_sql(copied > 0, self.sc.batch_size as u64, self.sc.deploy_seconds),
             explanation,
             alternative: None,
         }
@@ -2819,7 +3157,7 @@ impl Sim {
         let bs = self.sc.batch_size as u64;
         let next_b = j.cursor.saturating_add(bs - 1).min(j.bound);
         Some(BackfillState {
-            job: if j.kind == JobKind::Backfill { "backfill".into() } else { "repair".into() },
+            job: job_label(j.kind).into(),
             status: j.status,
             start_id: j.start_id,
             cursor: j.cursor,
@@ -2838,6 +3176,7 @@ impl Sim {
                 match j.kind {
                     JobKind::Backfill => self.v.backfill_batch_sql(j.cursor, next_b),
                     JobKind::Repair => self.v.repair_batch_sql(j.cursor, next_b),
+                    JobKind::CopyBack => self.v.copy_back_batch_sql(bs),
                 }
             } else {
                 String::new()

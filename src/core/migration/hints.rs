@@ -30,6 +30,11 @@ impl Sim {
         if self.restore_end.is_some() && !matches!(action, Action::Validate | Action::DryRun | Action::Inject(_)) {
             return Err("a restore is running; wait for it to finish".into());
         }
+        if self.rollback_running()
+            && !matches!(action, Action::Validate | Action::DryRun | Action::Backup | Action::Inject(_))
+        {
+            return Err("a rollback is running; wait for it to finish".into());
+        }
         match action {
             Action::Expand => {
                 if s.new_col {
@@ -124,7 +129,12 @@ impl Sim {
                     });
                 }
             }
-            Action::Validate | Action::Backup | Action::DryRun => {}
+            Action::Backup => {
+                if self.dump.is_some() {
+                    return Err("a backup (pg_dump) is already running".into());
+                }
+            }
+            Action::Validate | Action::DryRun => {}
             Action::Inject(f) => {
                 if let Err(errs) = validate_fault(f, v.kind) {
                     return Err(errs

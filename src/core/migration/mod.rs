@@ -19,7 +19,17 @@
 //! Faithful to the reference systems (see `shared/DESIGN.md`): pgroll's
 //! expand/contract with rollback only before completion, backfill batches of
 //! 1,000 rows by default, `lock_timeout` 500 ms on DDL; gh-ost's chunk size
-//! range 100–100,000 and throttling above 1,500 ms of replica lag.
+//! range 100–100,000 and throttling above 1,500 ms of replica lag. (pgroll
+//! itself renames through views, with no new column and no backfill; the
+//! engine's rename is the worked example's new column, dual write and backfill.)
+//!
+//! Every step keeps the same lock, batch and deploy rules (see `engine.rs`):
+//! each `ALTER TABLE`, forward or rollback, takes ACCESS EXCLUSIVE under
+//! `lock_timeout`; a `backup` is a `pg_dump` holding ACCESS SHARE for rows /
+//! `dump_rows_per_second` seconds, so DDL waits for it; a rollback turns the
+//! flags off over `deploy_seconds` (like turning them on), copies back in
+//! batches of `batch_size` like the backfill, then runs its DDL. A replica query
+//! that blocks WAL replay is cancelled after `max_standby_streaming_delay_ms`.
 //!
 //! The engine never loops over rows: the table is a handful of id ranges with
 //! per-state counts plus about twenty concrete sample rows (see `table.rs`).

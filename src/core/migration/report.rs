@@ -229,6 +229,31 @@ pub enum Build {
     NewOnly,
 }
 
+/// What holds a lock that a DDL statement waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockHolder {
+    /// A long transaction (the `long_lock` fault, cause `blocker`).
+    LongTransaction,
+    /// A `pg_dump` of the table (a `backup`): ACCESS SHARE for its whole run.
+    PgDump,
+}
+
+/// Which DDL statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DdlStep {
+    /// The expand `ALTER TABLE … ADD COLUMN`.
+    Expand,
+    /// The contract `ALTER TABLE …` (DROP COLUMN, or ADD CONSTRAINT … NOT VALID).
+    Contract,
+    /// The rollback's `ALTER TABLE … DROP COLUMN IF EXISTS` of the new column
+    /// (or, for a new field, `DROP CONSTRAINT IF EXISTS`).
+    RollbackDrop,
+    /// The rollback of a reversible contract (`DROP CONSTRAINT`, `DROP NOT NULL`).
+    RollbackReverse,
+}
+
 /// The typed facts of an event: kinds and numbers, no prose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -266,6 +291,109 @@ pub enum EventData {
     DeployCompleted {
         /// Which build.
         build: Build,
+    },
+    /// A DDL statement queues for ACCESS EXCLUSIVE with no `lock_timeout`: every
+    /// later query on the table queues behind it until the holder lets go.
+    DdlQueued {
+        /// Which statement.
+        ddl: DdlStep,
+        /// What holds the conflicting lock.
+        holder: LockHolder,
+        /// Seconds it (and every query behind it) waits.
+        wait_seconds: f64,
+        /// Application writes that wait meanwhile.
+        writes_blocked: u64,
+        /// Application reads that wait meanwhile.
+        reads_blocked: u64,
+    },
+    /// A DDL statement was cancelled by `lock_timeout` and will retry.
+    DdlLockTimeout {
+        /// Which statement.
+        ddl: DdlStep,
+        /// What holds the conflicting lock.
+        holder: LockHolder,
+        /// The `lock_timeout` (ms).
+        lock_timeout_ms: u64,
+        /// Attempts so far.
+        attempt: u32,
+        /// Seconds until the next attempt.
+        retry_in_seconds: f64,
+    },
+    /// A DDL statement gave up after too many lock timeouts.
+    DdlGaveUp {
+        /// Which statement.
+        ddl: DdlStep,
+        /// What holds the conflicting lock.
+        holder: LockHolder,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A `pg_dump` of the table started: it holds ACCESS SHARE until it ends.
+    BackupStarted {
+        /// Rows it dumps.
+        rows: u64,
+        /// Seconds it runs (rows / `dump_rows_per_second`).
+        seconds: f64,
+        /// Does it contain the old column (can it undo a destructive contract)?
+        has_old_column: bool,
+    },
+    /// The `pg_dump` finished: the backup is usable and the lock is released.
+    BackupCompleted {
+        /// Rows in it (as of the dump's start: its snapshot).
+        rows: u64,
+        /// Does it contain the old column?
+        has_old_column: bool,
+    },
+    /// A running `pg_dump` was cancelled (a restore needs the table): its
+    /// backup never completed.
+    BackupCancelled {
+        /// Rows it was dumping.
+        rows: u64,
+    },
+    /// The recovery point taken when the migration starts: a base backup plus
+    /// the WAL archive (point-in-time recovery), no lock on the table.
+    RecoveryPoint {
+        /// Rows in the table at that moment.
+        rows: u64,
+    },
+    /// A rollback before contract started: flags off (reaching every instance
+    /// over `deploy_seconds`), then any copy-back, then the DDL.
+    RollbackStarted {
+        /// How the rollback is done.
+        method: RollbackMethod,
+        /// Seconds until every instance has the flags off.
+        flags_off_seconds: f64,
+        /// Rows that only the new column has now (to copy back).
+        rows_to_copy_back: u64,
+    },
+    /// The batched copy-back of the rows only the new column had started.
+    CopyBackStarted {
+        /// Rows to copy back.
+        rows: u64,
+        /// Rows per batch (`batch_size`).
+        batch_size: u64,
+    },
+    /// The copy-back finished.
+    CopyBackCompleted {
+        /// Batches committed.
+        batches: u64,
+        /// Rows copied back.
+        rows: u64,
+    },
+    /// A rollback finished: the app and the table are on the old shape.
+    RollbackCompleted {
+        /// How the rollback was done.
+        method: RollbackMethod,
+        /// Rows copied back from the new column.
+        rows_copied_back: u64,
+        /// Seconds from the rollback's start.
+        seconds: f64,
+    },
+    /// A replica query that blocked WAL replay was cancelled after
+    /// `max_standby_streaming_delay` (SQLSTATE 40001, "conflict with recovery").
+    ReplicaQueryCancelled {
+        /// The `max_standby_streaming_delay` (ms) it was cancelled after.
+        max_standby_streaming_delay_ms: u64,
     },
 }
 
@@ -475,6 +603,10 @@ pub struct BackupInfo {
     /// Rows already lost when it was taken (a restore cannot bring those back;
     /// values lost later, e.g. at contract, come back unless written since).
     pub rows_lost_before: u64,
+    /// When the dump finished (None while `pg_dump` still runs; the recovery
+    /// point at the start of the migration is complete at once).
+    #[serde(default)]
+    pub completed_second: Option<f64>,
 }
 
 /// Status of one phase on the timeline.

@@ -126,6 +126,8 @@ pub enum Milestone {
     /// The build that no longer names the old column reached every instance
     /// (the contract's first move).
     DeployNewOnly,
+    /// A backup (`pg_dump`) finished and released its ACCESS SHARE lock.
+    Backup,
     /// The contract step finished.
     Contract,
     /// A repair pass (started by `repair` or `rollforward`) finished.
@@ -143,6 +145,7 @@ impl Milestone {
             Milestone::Backfill => "backfill",
             Milestone::SwitchReads => "switch_reads",
             Milestone::DeployNewOnly => "deploy_new_only",
+            Milestone::Backup => "backup",
             Milestone::Contract => "contract",
             Milestone::Repair => "repair",
             Milestone::Rollback => "rollback",
@@ -302,7 +305,8 @@ pub struct Fault {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<BatchError>,
     /// lag_spike: how fast the replica still applies WAL, as a share of normal
-    /// (0 = stalled, the default; below 1).
+    /// (0 = stalled, the default: a replica query blocks replay, and is cancelled
+    /// after the scenario's `max_standby_streaming_delay_ms`; below 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_speed: Option<f64>,
     /// buggy_dual_write: `old_only` (default) or `new_only`.
@@ -508,6 +512,14 @@ pub struct Scenario {
     pub deploy_seconds: f64,
     /// Rows per second the replica can apply (1,000 – 10,000,000, default 60,000).
     pub replica_rows_per_second: f64,
+    /// Rows per second a `backup` (`pg_dump` of the table) writes out (1,000 –
+    /// 100,000,000, default 500,000): the dump holds ACCESS SHARE on the table for
+    /// rows / this many seconds, and DDL waits for it.
+    pub dump_rows_per_second: f64,
+    /// The replica's `max_standby_streaming_delay` in ms (-1 = wait forever, up to
+    /// 3,600,000; default 30,000): a replica query that blocks WAL replay (a
+    /// `lag_spike` with `replica_speed` 0) is cancelled after this long.
+    pub max_standby_streaming_delay_ms: i64,
     /// required_field / enum_value: share of requests from clients that do not send
     /// the field / still send the old value (0 – 1, default 0).
     pub legacy_client_share: f64,
@@ -548,6 +560,8 @@ impl Default for Scenario {
             lock_timeout_ms: 500,
             deploy_seconds: 10.0,
             replica_rows_per_second: 60_000.0,
+            dump_rows_per_second: 500_000.0,
+            max_standby_streaming_delay_ms: 30_000,
             legacy_client_share: 0.0,
             legacy_clients_gone_at_second: 0.0,
             report_every_seconds: 60.0,
@@ -712,6 +726,14 @@ impl Scenario {
         c.int("lock_timeout_ms", self.lock_timeout_ms, 0, 60_000, " ms (0 = no timeout)");
         c.num("deploy_seconds", self.deploy_seconds, 0.0, 3_600.0, false, " s");
         c.num("replica_rows_per_second", self.replica_rows_per_second, 1_000.0, 10_000_000.0, false, "");
+        c.num("dump_rows_per_second", self.dump_rows_per_second, 1_000.0, 100_000_000.0, false, "");
+        c.int(
+            "max_standby_streaming_delay_ms",
+            self.max_standby_streaming_delay_ms,
+            -1,
+            3_600_000,
+            " ms (-1 = wait forever)",
+        );
         c.num("legacy_client_share", self.legacy_client_share, 0.0, 1.0, false, "");
         if self.kind == Kind::Rename && self.legacy_client_share > 0.0 {
             c.push(
@@ -743,7 +765,7 @@ impl Scenario {
             let key = format!("actions[{i}]");
             match (a.at_second, a.after) {
                 (Some(_), Some(_)) => c.push(&key, "give either at_second or after, not both"),
-                (None, None) => c.push(&key, "needs at_second or after (a milestone: expand, dual_write, backfill, switch_reads, deploy_new_only, contract, repair, rollback)"),
+                (None, None) => c.push(&key, "needs at_second or after (a milestone: expand, dual_write, backfill, switch_reads, deploy_new_only, backup, contract, repair, rollback)"),
                 (Some(t), None) => {
                     c.num(&format!("{key}.at_second"), t, 0.0, MAX_SCHEDULE_SECONDS, false, " s");
                     if a.delay_seconds.is_some() {

@@ -314,30 +314,68 @@ impl Variant {
         }
     }
 
-    pub fn rollback_switch_sql(&self, copy_back: bool) -> String {
+    /// Rollback before contract: flags off (each instance obeys at its next flag
+    /// refresh, within `deploy_seconds`), then the batched copy-back, then the DDL
+    /// under `lock_timeout`.
+    pub fn rollback_switch_sql(&self, copy_back: bool, batch: u64, deploy_seconds: f64) -> String {
+        let mut s = format!(
+            "-- Flags off: no deploy, but each instance obeys at its next flag refresh:
+             -- every instance is back on the old path within {}.
+",
+            crate::core::num::duration(deploy_seconds)
+        );
+        if copy_back && self.kind != Kind::RequiredField {
+            s.push_str(&format!(
+                "-- Then copy back, in batches of {batch} like the backfill, the writes that reached
+                 -- only {n} (found through the updated_at index):
+{}",
+                self.copy_back_batch_sql(batch),
+                n = self.new
+            ));
+        }
+        s.push_str(&self.rollback_drop_sql());
+        s
+    }
+
+    /// One batch of the rollback's copy-back (keyset pagination over the rows the
+    /// incident touched).
+    pub fn copy_back_batch_sql(&self, batch: u64) -> String {
+        format!(
+            "UPDATE {t} SET {o} = {down}
+  WHERE id IN (SELECT id FROM {t}
+    WHERE updated_at >= $incident_start AND id > $last_id
+      AND {o} IS DISTINCT FROM {down}
+    ORDER BY id LIMIT {batch});
+",
+            t = self.table,
+            o = self.old,
+            down = self.down_expr()
+        )
+    }
+
+    /// The rollback's DDL, under `lock_timeout` like the forward DDL.
+    pub fn rollback_drop_sql(&self) -> String {
         let t = &self.table;
         let n = &self.new;
-        let o = &self.old;
-        let mut s = String::from("-- Flags off: reads and writes go back to the old path at once (no deploy).\n");
+        let lock = self.lock_line(true);
         match self.kind {
-            Kind::RequiredField => {
-                s.push_str(&format!(
-                    "-- Keep {n}: it is nullable and harmless, and holds what clients already sent.\n\
-                     ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_{n}_not_null;"
-                ));
-            }
-            _ => {
-                if copy_back {
-                    s.push_str(&format!(
-                        "-- Copy back the writes that reached only {n}:\n\
-                         UPDATE {t} SET {o} = {down}\n  WHERE updated_at >= $incident_start AND {o} IS DISTINCT FROM {down};\n",
-                        down = self.down_expr()
-                    ));
-                }
-                s.push_str(&format!("ALTER TABLE {t} DROP COLUMN IF EXISTS {n};"));
-            }
+            Kind::RequiredField => format!(
+                "{lock}-- Keep {n}: it is nullable and harmless, and holds what clients already sent.
+                 ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {t}_{n}_not_null;"
+            ),
+            _ => format!("{lock}ALTER TABLE {t} DROP COLUMN IF EXISTS {n};"),
         }
-        s
+    }
+
+    /// A backup of the table with pg_dump.
+    pub fn dump_sql(&self) -> String {
+        format!(
+            "-- pg_dump reads {t} in one snapshot and holds ACCESS SHARE on it until it ends:
+             -- any ALTER TABLE (ACCESS EXCLUSIVE) waits for it, and without lock_timeout
+             -- every query on {t} queues behind that ALTER.
+             pg_dump --format=custom --table={t} --file=backup.dump shop",
+            t = self.table
+        )
     }
 
     pub fn restore_sql(&self, backup_second: f64) -> String {

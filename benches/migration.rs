@@ -36,8 +36,11 @@ fn scenario() -> Scenario {
         ScheduledAction::after(ActionKind::Backfill, Milestone::DualWrite, 30.0),
         ScheduledAction::after(ActionKind::Validate, Milestone::Backfill, 0.0),
         ScheduledAction::after(ActionKind::SwitchReads, Milestone::Backfill, 60.0),
+        // Contract in two moves, after the backup's dump has finished (a
+        // running pg_dump holds ACCESS SHARE, which the DROP would queue behind).
         ScheduledAction::after(ActionKind::Backup, Milestone::SwitchReads, 600.0),
-        ScheduledAction::after(ActionKind::Contract, Milestone::SwitchReads, 610.0),
+        ScheduledAction::after(ActionKind::DeployNewOnly, Milestone::Backup, 10.0),
+        ScheduledAction::after(ActionKind::Contract, Milestone::DeployNewOnly, 10.0),
     ];
     sc
 }
@@ -48,6 +51,7 @@ fn bench(c: &mut Criterion) {
     let mut check = Sim::new(sc.clone()).expect("valid bench scenario");
     let s = check.run_to_end();
     assert!(s.backfill_complete && s.batches >= 20_000 && s.batch_failures > 0, "{s:?}");
+    assert_eq!(check.state().phase, rollback_lab::core::migration::Phase::Contract, "the run reaches contract");
 
     c.bench_function("migration/200M_rows_batch_10k_with_faults_full_run", |b| {
         b.iter(|| {

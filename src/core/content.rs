@@ -361,7 +361,7 @@ impl Course {
     /// course map, plain lessons, the glossary and search).
     pub fn route_needs_tools(&self, route: &Route) -> bool {
         match route {
-            Route::Home | Route::Glossary | Route::Search | Route::NotFound(_) => false,
+            Route::Home | Route::Glossary | Route::Search | Route::Print | Route::NotFound(_) => false,
             Route::Page(slug) => self.page_needs_tools(slug),
             _ => true,
         }

@@ -20,6 +20,9 @@ pub enum Route {
     Glossary,
     Search,
     GameDay,
+    /// Every page of the course as one document, to print (as mdBook's
+    /// print page).
+    Print,
     /// Anything else; carries the path for the message.
     NotFound(String),
 }
@@ -109,6 +112,14 @@ pub fn app_routes() -> Vec<AppRoute> {
             path: "/glossary",
             title: "Glossary",
             summary: "Canary, kill switch, backfill, burn rate and the other terms of the course.",
+            eyebrow: "Reference",
+            wide: false,
+        },
+        AppRoute {
+            route: Route::Print,
+            path: "/print",
+            title: "The whole course, to print",
+            summary: "Every page in reading order, as one document to print or save as PDF.",
             eyebrow: "Reference",
             wide: false,
         },

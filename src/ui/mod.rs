@@ -17,6 +17,7 @@ pub mod live;
 pub mod markdown;
 pub mod migration;
 pub mod pages;
+pub mod print;
 pub mod progress;
 pub mod quiz;
 pub mod runbook;

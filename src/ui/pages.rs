@@ -50,6 +50,7 @@ fn reader_page(route: Route) -> AnyView {
         Route::Page(slug) => view! { <lesson::ContentPage slug=slug /> }.into_any(),
         Route::Glossary => view! { <glossary::GlossaryPage /> }.into_any(),
         Route::Search => view! { <search::SearchPage /> }.into_any(),
+        Route::Print => view! { <crate::ui::print::PrintPage /> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
         other => view! { <LoadTools route=other /> }.into_any(),
     }
@@ -88,6 +89,7 @@ fn tools_page(route: Route) -> AnyView {
         Route::Page(slug) => view! { <lesson::ContentPage slug=slug /> }.into_any(),
         Route::Glossary => view! { <glossary::GlossaryPage /> }.into_any(),
         Route::Search => view! { <search::SearchPage /> }.into_any(),
+        Route::Print => view! { <crate::ui::print::PrintPage /> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
     }
 }

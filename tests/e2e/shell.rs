@@ -548,3 +548,27 @@ async fn a_long_lesson_lists_its_sections_in_the_sidebar() -> R {
     assert_eq!(b.js("return document.querySelectorAll('#sidebar .nav-sections').length;").await?.as_u64(), Some(0));
     Ok(())
 }
+
+/// The whole course prints as one document: every page in reading order,
+/// its sections under its title, no anchor twice.
+#[tokio::test]
+async fn the_whole_course_prints_as_one_document() -> R {
+    let b = Browser::new().await?;
+    b.open("/print").await?;
+    b.wait_for_text("main h1", "The whole course, to print").await?;
+    let pages = crate::harness::course().pages.len() as u64;
+    let chapters = b.wait_js("document.querySelectorAll('.print-chapter').length").await?;
+    assert_eq!(chapters.as_u64(), Some(pages));
+    let first = &crate::harness::course().pages[0].front.title;
+    assert_eq!(b.text(".print-chapter h2").await?, *first);
+    let dup = b
+        .js("const ids = Array.from(document.querySelectorAll('[id]')).map(e => e.id); \
+             return ids.filter((x, i) => ids.indexOf(x) !== i);")
+        .await?;
+    assert_eq!(dup, serde_json::json!([]), "ids used twice");
+    assert_eq!(b.js("return document.querySelectorAll('main h1').length;").await?.as_u64(), Some(1));
+    let violations = b.axe().await?;
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    b.assert_no_errors("print").await?;
+    Ok(())
+}

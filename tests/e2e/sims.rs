@@ -165,6 +165,8 @@ async fn the_rename_through_contract_then_a_rollback_counts_the_rows_lost() -> R
     assert!(violations.is_empty(), "axe: {violations:?}");
     b.click_text(".confirm button.danger", "Roll back").await?;
     b.wait_for_text(".event-log", "restore").await?;
+    // The backfill panel says what the rollback did, not "100 % · 0 rows".
+    b.wait_for_text(".backfill", "Rolled back").await?;
     b.assert_no_errors("migration").await?;
     Ok(())
 }
@@ -421,6 +423,12 @@ async fn on_a_phone_the_run_is_in_view_and_the_playbook_beside_the_clock() -> R 
     );
     b.click_text(".sim-controls button", "Step 1 minute").await?;
     b.wait_for_text(".sim-controls .sim-clock", "minute 1 of").await?;
+    // "Run to the end" keeps the page where it is: the focus goes to the
+    // rollout's state in the bar, not to the summary far below.
+    b.js("window.scrollTo(0, 0); return true;").await?;
+    b.click_text(".sim-controls button", "Run to the end").await?;
+    b.wait_js("document.activeElement && document.activeElement.classList.contains('sim-status')").await?;
+    assert!(b.js("return window.scrollY;").await?.as_f64().unwrap_or(1e9) < 50.0, "no jump down the page");
     let violations = b.axe().await?;
     assert!(violations.is_empty(), "axe: {violations:?}");
 

@@ -232,8 +232,14 @@ pub fn CanaryPage() -> impl IntoView {
     let to_end = move |_| {
         stop();
         sim.update(Sim::run_to_end);
-        // The button disables itself: take the focus to the outcome.
-        util::focus_after_render(&["#summary-title"]);
+        // The button disables itself: take the focus to the outcome (on a
+        // phone, to the rollout's state in the playback bar, so the page
+        // does not jump away from the charts).
+        if util::narrow_screen() {
+            util::focus_after_render(&[".sim-controls .sim-status"]);
+        } else {
+            util::focus_after_render(&["#summary-title"]);
+        }
     };
     let restart = move |_| {
         stop();

@@ -605,6 +605,9 @@ fn BackfillProgress(state: Memo<crate::core::migration::State>) -> impl IntoView
         <section class="panel backfill" aria-labelledby="backfill-title">
             <h2 id="backfill-title">"Backfill"</h2>
             {move || state.with(|s| match &s.backfill {
+                // After a rollback the backfill's figures describe work that
+                // was undone ("100 % · 0 rows copied" said two things at once).
+                _ if s.phase == Phase::RolledBack => view! { <p class="muted">{format!("Rolled back: {} is gone again, and with it what the backfill had copied.", s.new_column)}</p> }.into_any(),
                 None if !s.new_column_exists => view! { <p class="muted">{format!("Not started. {} does not exist yet: Expand adds it, then all {} rows need a value.", s.new_column, count(s.total_rows))}</p> }.into_any(),
                 None => view! { <p class="muted">{format!("Not started. {} rows need the new column.", count(s.rows_needing_backfill))}</p> }.into_any(),
                 Some(b) => {

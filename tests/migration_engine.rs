@@ -86,6 +86,10 @@ fn healthy_rename_copies_every_row_and_loses_nothing() {
         assert!(result(&v, name).ok, "{name} should pass: {:?}", result(&v, name));
     }
     assert!(!result(&v, "old_column_readers").ok, "reads still use the old column");
+    // Rates are written with thousands separators ("12,000 statements/s").
+    let note = &result(&v, "old_column_readers").note;
+    let rate = note.split(" statements/s").next().unwrap_or_default();
+    assert!(rate.contains(',') && rate.replace(',', "").parse::<u64>().is_ok_and(|n| n >= 1_000), "{note}");
     ok(&mut sim, Action::SwitchReads);
     sim.advance(5.0);
     assert!(!result(&sim.validate_now(), "old_column_readers").ok, "the fallback COALESCE(new, old) names it");

@@ -3060,7 +3060,7 @@ impl Sim {
             fmt_n(rate as u64),
             if throttling {
                 format!(
-                    "; the replica applies only {} rows/s beside the app's writes, so expect throttling at max_lag_ms and about {}",
+                    "; the replica applies only {} rows/s beside the app's writes, so expect throttling at the lag limit and about {}",
                     fmt_n(headroom.max(0.0) as u64),
                     fmt_dur(est_thr)
                 )

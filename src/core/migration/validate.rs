@@ -196,8 +196,8 @@ impl Sim {
                     format!("No statement names {} any more: it is safe to drop.", v.old)
                 } else {
                     format!(
-                        "{:.0} statements/s still name {} ({:.0}% of reads, {:.0}% of writes): do not drop it yet.",
-                        per_s,
+                        "{} statements/s still name {} ({:.0}% of reads, {:.0}% of writes): do not drop it yet.",
+                        crate::core::num::thousands(per_s.round() as i64),
                         v.old,
                         share * 100.0,
                         wshare * 100.0

@@ -618,8 +618,8 @@ fn BackfillProgress(state: Memo<crate::core::migration::State>) -> impl IntoView
                         </p>
                         <progress max="100" value=b.percent.to_string() aria-labelledby="backfill-label"></progress>
                         <p class="backfill-facts" data-status=status.clone()>
-                            {format!("Status: {status} · {:.0} rows/s · ETA {} · {} batches, {} failed{}",
-                                b.rows_per_second,
+                            {format!("Status: {status} · {} rows/s · ETA {} · {} batches, {} failed{}",
+                                count(b.rows_per_second.max(0.0).round() as u64),
                                 b.eta_seconds.map(duration).unwrap_or_else(|| "—".into()),
                                 count(b.batches), b.batch_failures,
                                 if b.status == JobStatus::Throttled { " · throttled: replica lag too high" } else { "" })}

@@ -137,6 +137,19 @@ impl QuizPage<'_> {
         Ok(())
     }
 
+    /// Go on with "Next" until `condition` (a JS expression) holds for the
+    /// question on screen.
+    pub async fn next_until(&self, condition: &str) -> R {
+        let questions = crate::harness::course().quiz()?.questions.len();
+        for _ in 0..questions {
+            if self.0.js(&format!("return !!({condition});")).await?.as_bool() == Some(true) {
+                return Ok(());
+            }
+            self.next().await?;
+        }
+        Err(format!("no question where `{condition}`").into())
+    }
+
     /// Submit; if warned about unanswered questions, submit anyway.
     pub async fn submit(&self) -> R {
         self.0.click_text("main button", "Submit").await?;

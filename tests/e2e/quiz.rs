@@ -366,14 +366,7 @@ async fn a_numeric_answer_is_read_before_submitting_and_compared_as_a_number() -
     let quiz = QuizPage(&b);
     quiz.open().await?;
     quiz.start().await?;
-    let questions = course().quiz()?.questions;
-    for _ in 0..questions.len() {
-        if quiz.current_id().await? == "burn-rate-error-rate" {
-            break;
-        }
-        quiz.next().await?;
-    }
-    assert_eq!(quiz.current_id().await?, "burn-rate-error-rate");
+    quiz.next_until("document.querySelector('.question .prompt').id === 'prompt-burn-rate-error-rate'").await?;
     b.fill(".short-answer input", "about one and a half").await?;
     b.wait_for_text(".number-reading", "not read as a number").await?;
     b.fill(".short-answer input", "1,440 %").await?;
@@ -396,13 +389,7 @@ async fn reordering_by_keyboard_follows_the_moved_item() -> R {
     let quiz = QuizPage(&b);
     quiz.open().await?;
     quiz.start().await?;
-    let questions = course().quiz()?.questions;
-    for _ in 0..questions.len() {
-        if b.js("return !!document.querySelector('.ordering');").await?.as_bool() == Some(true) {
-            break;
-        }
-        quiz.next().await?;
-    }
+    quiz.next_until("document.querySelector('.ordering')").await?;
     let items = "Array.from(document.querySelectorAll('.ordering .order-text')).map(e => e.textContent)";
     let first = b.js(&format!("return {items}[0];")).await?;
     let first = first.as_str().unwrap_or_default().to_string();

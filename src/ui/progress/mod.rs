@@ -14,24 +14,57 @@ use crate::ui::util;
 /// The largest file the import accepts.
 const MAX_IMPORT_BYTES: f64 = 5_000_000.0;
 
+/// One thing the learner made, as the progress page lists it.
+struct Made {
+    at: f64,
+    /// Where it is (none for a quiz attempt: the quiz page lists them all).
+    href: Option<String>,
+    name: String,
+    state: String,
+    when: String,
+}
+
+/// A list of [`Made`], newest first, or `empty` when there is none.
+fn made_list(mut rows: Vec<Made>, empty: &'static str) -> AnyView {
+    if rows.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    rows.sort_by(|a, b| b.at.total_cmp(&a.at));
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let name = match m.href {
+                Some(href) => view! { <a href=href>{m.name}</a> }.into_any(),
+                None => view! { <span>{m.name}</span> }.into_any(),
+            };
+            view! {
+                <li class="item-row">
+                    {name}
+                    <span class="muted">{m.state}</span>
+                    <span class="muted">{m.when}</span>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! { <ul class="item-list">{items}</ul> }.into_any()
+}
+
 /// Everything the learner made, each with its state and a link back to it:
 /// drafts with their rubric, quiz attempts, runbooks, checklists, game days.
 #[component]
 fn WorkDone() -> impl IntoView {
     let state = app_state();
-    let page_title = |slug: &str| {
-        course().as_ref().ok().and_then(|c| c.page(slug)).map(|p| (p.front.title.clone(), p.front.exercise.clone()))
-    };
     let drafts = move || {
         state.progress.with(|p| {
-            let mut rows: Vec<_> = p
-                .drafts
+            p.drafts
                 .iter()
                 .filter(|(_, d)| !d.text.trim().is_empty() || !d.rubric.is_empty())
                 .map(|(slug, d)| {
-                    let (title, meta) = page_title(slug).unwrap_or_else(|| (slug.clone(), None));
-                    let ids: Vec<String> = meta
-                        .map(|m| crate::ui::exercise::rubric_items(&m).into_iter().map(|(id, _)| id).collect())
+                    let page = course().as_ref().ok().and_then(|c| c.page(slug));
+                    let title = page.map(|p| p.front.title.clone()).unwrap_or_else(|| slug.clone());
+                    let ids: Vec<String> = page
+                        .and_then(|p| p.front.exercise.as_ref())
+                        .map(|m| crate::ui::exercise::rubric_items(m).into_iter().map(|(id, _)| id).collect())
                         .unwrap_or_default();
                     let marked = ids.iter().filter(|id| d.rubric.contains_key(*id)).count();
                     let words = crate::core::markdown::word_count(&d.text);
@@ -46,161 +79,92 @@ fn WorkDone() -> impl IntoView {
                     if !d.others.is_empty() {
                         state.push_str(" · another tab's text waits for you");
                     }
-                    (d.at, slug.clone(), title, state)
+                    Made {
+                        at: d.at,
+                        href: Some(util::app_href(&format!("/learn/{slug}"))),
+                        name: title,
+                        state,
+                        when: format!("saved {}", util::format_time(d.at)),
+                    }
                 })
-                .collect();
-            rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-            rows
+                .collect::<Vec<_>>()
         })
     };
     let attempts = move || {
         state.progress.with(|p| {
-            let mut v: Vec<_> = p
-                .quiz_attempts
+            p.quiz_attempts
                 .iter()
-                .map(|a| (a.finished_at, a.score.correct, a.score.total, a.score.percent, a.score.passed))
-                .collect();
-            v.sort_by(|a, b| b.0.total_cmp(&a.0));
-            v
+                .map(|a| Made {
+                    at: a.finished_at,
+                    href: None,
+                    name: format!("{} / {} ({} %)", a.score.correct, a.score.total, a.score.percent),
+                    state: if a.score.passed { "passed" } else { "not passed" }.to_string(),
+                    when: util::format_time(a.finished_at),
+                })
+                .collect::<Vec<_>>()
         })
     };
     let runbooks = move || {
         state.progress.with(|p| {
-            let mut v: Vec<_> = p
-                .runbooks
+            p.runbooks
                 .values()
                 .filter(|r| r.deleted_at.is_none() && !r.is_untouched())
                 .map(|r| {
-                    let name = if r.name.trim().is_empty() { "Untitled change".to_string() } else { r.name.clone() };
                     let n = r.issues().len();
-                    let state = if n == 0 { "complete".to_string() } else { format!("{n} to fix") };
-                    (r.updated_at, r.id.clone(), name, state)
+                    Made {
+                        at: r.updated_at,
+                        href: Some(util::app_href(&format!("/runbooks?id={}", r.id))),
+                        name: if r.name.trim().is_empty() { "Untitled change".to_string() } else { r.name.clone() },
+                        state: if n == 0 { "complete".to_string() } else { format!("{n} to fix") },
+                        when: format!("updated {}", util::format_time(r.updated_at)),
+                    }
                 })
-                .collect();
-            v.sort_by(|a, b| b.0.total_cmp(&a.0));
-            v
+                .collect::<Vec<_>>()
         })
     };
     let checklists = move || {
         state.progress.with(|p| {
-            let mut v: Vec<_> = p
-                .checklists
+            p.checklists
                 .values()
                 .filter(|c| c.deleted_at.is_none())
-                .map(|c| (c.updated_at, c.id.clone(), c.name.clone(), c.readiness().to_string()))
-                .collect();
-            v.sort_by(|a, b| b.0.total_cmp(&a.0));
-            v
+                .map(|c| Made {
+                    at: c.updated_at,
+                    href: Some(util::app_href(&format!("/checklists?id={}", c.id))),
+                    name: c.name.clone(),
+                    state: c.readiness().to_string(),
+                    when: format!("updated {}", util::format_time(c.updated_at)),
+                })
+                .collect::<Vec<_>>()
         })
     };
     let gamedays = move || {
         state.progress.with(|p| {
-            let mut v: Vec<_> =
-                p.gamedays.iter().map(|g| (g.finished_at, g.seed, g.score.points, g.best_points)).collect();
-            v.sort_by(|a, b| b.0.total_cmp(&a.0));
-            v
+            p.gamedays
+                .iter()
+                .map(|g| Made {
+                    at: g.finished_at,
+                    href: Some(util::app_href(&format!("/game-day?seed={}", g.seed))),
+                    name: format!("Incident #{}", g.seed),
+                    state: format!("{} points (best possible {})", g.score.points, g.best_points),
+                    when: util::format_time(g.finished_at),
+                })
+                .collect::<Vec<_>>()
         })
     };
-    let none = |what: &'static str| view! { <p class="muted">{what}</p> };
     view! {
         <section aria-labelledby="work-title" class="work-done">
             <h2 id="work-title">"What you have done"</h2>
             <h3>"Exercise drafts"</h3>
-            {move || {
-                let rows = drafts();
-                if rows.is_empty() {
-                    none("No drafts yet.").into_any()
-                } else {
-                    view! {
-                        <ul class="item-list">
-                            {rows.into_iter().map(|(at, slug, title, st)| view! {
-                                <li class="item-row">
-                                    <a href=util::app_href(&format!("/learn/{slug}"))>{title}</a>
-                                    <span class="muted">{st}</span>
-                                    <span class="muted">{format!("saved {}", util::format_time(at))}</span>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || made_list(drafts(), "No drafts yet.")}
             <h3>"Quick test"</h3>
-            {move || {
-                let rows = attempts();
-                if rows.is_empty() {
-                    view! { <p class="muted">"Not taken yet. " <a href=util::app_href("/quiz")>"Take the quick test"</a></p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="item-list">
-                            {rows.into_iter().map(|(at, c, t, pct, passed)| view! {
-                                <li class="item-row">
-                                    <span>{format!("{c} / {t} ({pct} %)")}</span>
-                                    <span class="muted">{if passed { "passed" } else { "not passed" }}</span>
-                                    <span class="muted">{util::format_time(at)}</span>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
-                        <p><a href=util::app_href("/quiz")>"Every attempt with its review →"</a></p>
-                    }.into_any()
-                }
-            }}
+            {move || made_list(attempts(), "Not taken yet.")}
+            <p><a href=util::app_href("/quiz")>"The quick test, with every attempt and its review →"</a></p>
             <h3>"Runbooks"</h3>
-            {move || {
-                let rows = runbooks();
-                if rows.is_empty() {
-                    none("No runbooks yet.").into_any()
-                } else {
-                    view! {
-                        <ul class="item-list">
-                            {rows.into_iter().map(|(at, id, name, st)| view! {
-                                <li class="item-row">
-                                    <a href=util::app_href(&format!("/runbooks?id={id}"))>{name}</a>
-                                    <span class="muted">{st}</span>
-                                    <span class="muted">{format!("updated {}", util::format_time(at))}</span>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || made_list(runbooks(), "No runbooks yet.")}
             <h3>"Pre-deploy checklists"</h3>
-            {move || {
-                let rows = checklists();
-                if rows.is_empty() {
-                    none("No checklists yet.").into_any()
-                } else {
-                    view! {
-                        <ul class="item-list">
-                            {rows.into_iter().map(|(at, id, name, st)| view! {
-                                <li class="item-row">
-                                    <a href=util::app_href(&format!("/checklists?id={id}"))>{name}</a>
-                                    <span class="muted">{st}</span>
-                                    <span class="muted">{format!("updated {}", util::format_time(at))}</span>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || made_list(checklists(), "No checklists yet.")}
             <h3>"Game days"</h3>
-            {move || {
-                let rows = gamedays();
-                if rows.is_empty() {
-                    none("No game days yet.").into_any()
-                } else {
-                    view! {
-                        <ul class="item-list">
-                            {rows.into_iter().map(|(at, seed, pts, best)| view! {
-                                <li class="item-row">
-                                    <a href=util::app_href(&format!("/game-day?seed={seed}"))>{format!("Incident #{seed}")}</a>
-                                    <span class="muted">{format!("{pts} points (best possible {best})")}</span>
-                                    <span class="muted">{util::format_time(at)}</span>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || made_list(gamedays(), "No game days yet.")}
         </section>
     }
 }

@@ -432,6 +432,18 @@ async fn on_a_phone_the_run_is_in_view_and_the_playbook_beside_the_clock() -> R 
     let violations = b.axe().await?;
     assert!(violations.is_empty(), "axe: {violations:?}");
 
+    // The migration simulator: its first action on the first screen, the
+    // clock's bar at the bottom.
+    b.open("/simulators/migration?scenario=rename-status").await?;
+    b.wait_for_css("button[data-action=expand]").await?;
+    let placed = b
+        .js("const e = document.querySelector('button[data-action=expand]').getBoundingClientRect(); \
+             const bar = document.querySelector('.sim-playback').getBoundingClientRect(); \
+             return [e.bottom, bar.top, bar.bottom, innerHeight];")
+        .await?;
+    let [expand, bar_top, bar_bottom, screen] = [0, 1, 2, 3].map(|i| placed[i].as_f64().unwrap_or(f64::NAN));
+    assert!(expand < bar_top && (bar_bottom - screen).abs() < 1.0, "Expand above the bar at the bottom: {placed}");
+
     b.open("/game-day?seed=7").await?;
     b.click_text("button", "Start the incident").await?;
     b.wait_for_css(".gd-playbook").await?;

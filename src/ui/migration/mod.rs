@@ -388,7 +388,11 @@ pub fn MigrationPage() -> impl IntoView {
                         <option value="custom" disabled=true prop:selected=move || slug.get() == "custom">"Custom (your settings)"</option>
                     </select>
                 </div>
-                <p class="scenario-description">{move || scenario.with(|s| s.description.clone())}</p>
+                // Open where there is room; folded on a phone (style/sim.css).
+                <details class="scenario-about" prop:open=!util::narrow_screen()>
+                    <summary>"About this scenario"</summary>
+                    <p class="scenario-description">{move || scenario.with(|s| s.description.clone())}</p>
+                </details>
             </div>
             <section class="sim-controls" aria-label="Run controls">
                 {move || (run_hint.get() && sim.with(|s| s.actions_taken().is_empty())).then(|| view! {
@@ -396,7 +400,7 @@ pub fn MigrationPage() -> impl IntoView {
                         "The clock runs, but nothing changes until you act: start with Expand below, or tick “Play the scenario's own plan”."
                     </p>
                 })}
-                <div class="button-row">
+                <div class="button-row sim-playback">
                     <button type="button" class="button primary" on:click=move |_| if running.get_untracked() { stop() } else { start() }>
                         {move || if running.get() { "Pause the clock" } else { "▶ Run the clock" }}
                     </button>

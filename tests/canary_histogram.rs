@@ -9,7 +9,7 @@
 //! - (c) a 20-request minute's p99 has the bias and spread of the p99 of 20
 //!   requests drawn here (Box-Muller, not the engine's sampler).
 
-use rollback_lab::core::canary::histogram::{bucket_index, upper_bound, Layout};
+use rollback_lab::core::canary::histogram::{bucket_index, upper_bound};
 use rollback_lab::core::canary::stats::{norm_cdf, LogNormal};
 use rollback_lab::core::canary::{
     Compare, Fault, FaultKind, Gate, GateAction, Metric, Scenario, Sim, Step, VersionSpec,

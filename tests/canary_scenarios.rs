@@ -108,7 +108,7 @@ fn worked_example_3_rolls_back_after_its_10_minute_window() {
     let spared = s.spared_share.expect("a regression was served");
     assert!((spared - (1.0 - hit / active)).abs() < 1e-9, "{spared}");
     assert!((0.85..0.90).contains(&spared), "about 87 %, not the sticky 95 %: {spared}");
-    assert!(s.verdict.contains("of users never saw the regression"), "{}", s.verdict);
+    assert!(s.verdict.contains("of users (per-request routing) never saw the regression"), "{}", s.verdict);
     // The event log names the gate.
     let fired = sim.events().into_iter().find(|e| e.kind == EventKind::GateFired).expect("gate fired");
     assert!(fired.message.contains("p99 > 1.4× baseline for 10 min"));

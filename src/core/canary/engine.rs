@@ -1578,7 +1578,12 @@ impl Sim {
 
     fn verdict(&self, s: &Summary) -> String {
         let never_saw = 100.0 * s.spared_share.unwrap_or(1.0);
-        let never = fmt_share(never_saw);
+        // Who "never saw it" depends on how the weight split traffic.
+        let routing = match s.routing {
+            Routing::PerRequest => "per-request routing",
+            Routing::Sticky => "sticky routing",
+        };
+        let never = format!("{} % of users ({routing})", fmt_share(never_saw));
         let plan: Vec<String> = self.sc.steps.iter().filter_map(|st| st.set_weight).map(fmt_pct).collect();
         let plan = plan.join(" → ");
         if self.first_exposed.is_none() {
@@ -1608,7 +1613,7 @@ impl Sim {
         let det_weight = det.map(|d| fmt_pct(d.weight)).unwrap_or_default();
         if self.kill_switch_mitigated_now() {
             return format!(
-                "Kill switch: turning the flag off removed the new code path in one minute, with no redeploy — {never} % of users never saw the regression."
+                "Kill switch: turning the flag off removed the new code path in one minute, with no redeploy — {never} never saw the regression."
             );
         }
         if self.hotfixes > 0 && s.outcome == Outcome::Promoted {
@@ -1625,7 +1630,7 @@ impl Sim {
         match s.outcome {
             Outcome::RolledBack => match (s.rolled_back_by.as_deref(), det) {
                 (Some("manual"), _) => format!(
-                    "Rolled back by hand at minute {}: {never} % of users never saw the regression — a gate with a written threshold would not have had to wait for a human.",
+                    "Rolled back by hand at minute {}: {never} never saw the regression — a gate with a written threshold would not have had to wait for a human.",
                     s.rollback_minute.unwrap_or(0)
                 ),
                 (Some(by), Some(d)) if kpi_fault && d.metric == Some(Metric::Kpi) => format!(
@@ -1633,11 +1638,11 @@ impl Sim {
                     fmt_pct(d.weight)
                 ),
                 (Some("the judge"), Some(d)) => format!(
-                    "The judge caught what fixed thresholds missed: comparing the canary's minutes with stable's (Mann-Whitney, 98 %), it found a consistent shift at {} % and rolled back — {never} % of users never saw it.",
+                    "The judge caught what fixed thresholds missed: comparing the canary's minutes with stable's (Mann-Whitney, 98 %), it found a consistent shift at {} % and rolled back — {never} never saw it.",
                     fmt_pct(d.weight)
                 ),
                 (Some(by), _) => format!(
-                    "{} caught it at {det_weight} %: {never} % of users never saw the regression — a small canary with a gate limits the blast radius.",
+                    "{} caught it at {det_weight} %: {never} never saw the regression — a small canary with a gate limits the blast radius.",
                     capitalise(by)
                 ),
                 (None, _) => "Rolled back.".to_string(),

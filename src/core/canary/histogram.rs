@@ -283,7 +283,7 @@ fn binomial(g: &mut Gauss, rng: &mut Rng, n: u64, p: f64) -> u64 {
         return n - binomial(g, rng, n, 1.0 - p);
     }
     let nf = n as f64;
-    if !(p > 0.0) || nf * p >= 30.0 || n > 1 << 52 {
+    if p.is_nan() || p <= 0.0 || nf * p >= 30.0 || n > 1 << 52 {
         return g.binomial(rng, n, p);
     }
     let ratio = p / (1.0 - p);

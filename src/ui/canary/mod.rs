@@ -688,7 +688,7 @@ fn SummaryCard(sim: RwSignal<Sim>) -> impl IntoView {
                     <dt>"Rolled back"</dt><dd>{sum.rollback_minute.map(|m| format!("at the end of minute {m}")).unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Failed requests (new release)"</dt><dd>{format!("{} ({} beyond its usual error rate)", thousands(sum.failed_requests), thousands(sum.excess_failed_requests))}</dd>
                     <dt>{format!("Users affected (whole run, {})", routing)}</dt><dd>{users}</dd>
-                    <dt>"Spared while it was live"</dt><dd title="Share of the requests served while the regression was live that never met it">{spared}</dd>
+                    <dt>"Users spared while it was live"</dt><dd title="Share of the users active while the regression was live who never met it">{spared}</dd>
                     <dt>"Error budget used"</dt><dd>{format!("{:.2} %", sum.budget_consumed * 100.0)}</dd>
                     <dt>"Time to detect"</dt><dd>{min(sum.time_to_detect)}</dd>
                     <dt>"Time to mitigate"</dt><dd>{min(sum.time_to_mitigate)}</dd>

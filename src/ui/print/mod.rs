@@ -31,8 +31,21 @@ pub fn PrintPage() -> impl IntoView {
                 }
             }
             let hooks = MdHooks {
+                // The live parts (and the diagrams, whose SVG ids are the same
+                // on every page that draws one) are named, not drawn: one
+                // document must not repeat an id or a landmark.
                 directive: Some(Arc::new(|name: &str, args: &[String]| {
-                    crate::ui::lesson::directives::reader(name, args)
+                    let what = match (name, args.first().map(String::as_str)) {
+                        ("diagram", Some(kind)) => {
+                            format!("A diagram ({}) is drawn here in the app.", kind.replace('-', " "))
+                        }
+                        ("quiz", _) => "A question to check your understanding is asked here in the app.".to_string(),
+                        ("checklist", Some(id)) => {
+                            format!("The {} checklist is here in the app.", id.replace('-', " "))
+                        }
+                        _ => "An interactive example runs here in the app.".to_string(),
+                    };
+                    view! { <p class="print-note">{format!("({what})")}</p> }.into_any()
                 })),
                 id_prefix: format!("print-{slug}-"),
                 ..Default::default()
@@ -60,7 +73,7 @@ pub fn PrintPage() -> impl IntoView {
             <p class="eyebrow">"Reference"</p>
             <h1>"The whole course, to print"</h1>
             <p class="summary">
-                "Every page of Rollback Lab in reading order. The simulators and other live examples need the app; \
+                "Every page of Rollback Lab in reading order. Diagrams, questions and live examples need the app; \
                  here they are named where they stand."
             </p>
             <p class="no-print">

@@ -35,6 +35,10 @@ pub struct Config {
     pub directive: fn(&str, &[String]) -> AnyView,
     /// Renders the practice part of an exercise page.
     pub exercise: fn(String, ExerciseMeta) -> AnyView,
+    /// A page's `##` sections (anchor, text) from its markdown, for the
+    /// sidebar. The home build has no page text and links no markdown
+    /// parser: it lists none.
+    pub sections: fn(&str) -> Vec<(String, String)>,
 }
 
 static CONFIG: std::sync::OnceLock<Config> = std::sync::OnceLock::new();

@@ -18,6 +18,7 @@ pub fn home_config() -> Config {
         page: home_page,
         directive: |_, _| ().into_any(),
         exercise: no_exercise,
+        sections: |_| Vec::new(),
     }
 }
 
@@ -38,6 +39,7 @@ pub fn reader_config() -> Config {
         page: reader_page,
         directive: lesson::directives::reader,
         exercise: no_exercise,
+        sections: crate::ui::shell::nav::page_sections,
     }
 }
 
@@ -69,6 +71,7 @@ pub fn tools_config() -> Config {
         page: tools_page,
         directive: lesson::directives::tools,
         exercise: |slug, meta| view! { <crate::ui::exercise::ExercisePractice slug=slug meta=meta /> }.into_any(),
+        sections: crate::ui::shell::nav::page_sections,
     }
 }
 

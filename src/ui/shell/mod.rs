@@ -2,7 +2,7 @@
 //! banner, keyboard navigation, and the dispatch from [`Route`] to pages.
 
 pub mod banner;
-mod nav;
+pub(crate) mod nav;
 pub mod theme;
 
 use leptos::prelude::*;

@@ -171,12 +171,7 @@ fn links(
 /// link in the sidebar while it is open, as a book's contents do.
 fn sections(body: &'static str) -> Option<impl IntoView> {
     const LONG: usize = 5;
-    let headings: Vec<(String, String)> = crate::core::markdown::parse(body, Default::default())
-        .headings
-        .into_iter()
-        .filter(|h| h.level == 2)
-        .map(|h| (h.id, h.text))
-        .collect();
+    let headings = (crate::ui::edition::config().sections)(body);
     (headings.len() >= LONG).then(|| {
         let items = headings
             .into_iter()
@@ -186,6 +181,17 @@ fn sections(body: &'static str) -> Option<impl IntoView> {
             .collect::<Vec<_>>();
         view! { <ul class="nav-sections" aria-label="Sections of this page">{items}</ul> }
     })
+}
+
+/// A page's `##` sections from its markdown (the reader and tools builds'
+/// `Config::sections`).
+pub fn page_sections(body: &str) -> Vec<(String, String)> {
+    crate::core::markdown::parse(body, Default::default())
+        .headings
+        .into_iter()
+        .filter(|h| h.level == 2)
+        .map(|h| (h.id, h.text))
+        .collect()
 }
 
 /// Whether the sidebar is hidden behind the menu button (a narrow screen).
